@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace vitrine::domain {
+
+enum class DeployType { Static, Runtime };
+
+enum class BuildType { Static, StaticCmd, StaticDockerfile, RuntimeCmd, RuntimeDockerfile, Auto };
+
+// The names used in config, CLI flags and the store: "static", "static-cmd", ….
+QString buildTypeName(BuildType type);
+std::optional<BuildType> buildTypeFromName(QStringView name);
+QString deployTypeName(DeployType type);
+std::optional<DeployType> deployTypeFromName(QStringView name);
+
+// The deploy type a build type implies; Auto implies none (the app says, runtime by default).
+std::optional<DeployType> impliedDeployType(BuildType type);
+
+inline constexpr quint16 kDefaultAppPort = 8080;
+
+struct BuildConfig {
+    BuildType type = BuildType::Static;
+    QString buildCommand;
+    QString startCommand;
+    QString artifactDir;
+    QString dockerfile;
+    QString contextDir;
+    quint16 port = 0; // 0: kDefaultAppPort
+
+    bool operator==(const BuildConfig &) const = default;
+};
+
+struct Website {
+    QString fqdn;
+    QString pathPrefix = QStringLiteral("/");
+    bool stripPrefix = false;
+
+    bool operator==(const Website &) const = default;
+};
+
+using EnvVars = QMap<QString, QString>; // sorted by key
+
+struct Application {
+    QString id;
+    QString name;
+    QString repositoryId;
+    QString repositoryName; // filled by the store
+    QString ref;
+    DeployType deployType = DeployType::Static;
+    BuildConfig build;
+    QList<Website> websites;
+    EnvVars env;
+    QStringList ownerIds;
+    QStringList ownerNames; // sorted
+    bool running = true;
+    quint32 autoSleepSeconds = 0;
+    QString configHash;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+    qint64 version = 0; // optimistic concurrency: the store refuses an update from a stale copy
+};
+
+} // namespace vitrine::domain

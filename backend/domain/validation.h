@@ -1,0 +1,48 @@
+#pragma once
+
+#include "domain/application.h"
+
+#include <QString>
+
+// The rules for everything members type in. Each check throws Error::badRequest naming the field it was
+// given, e.g. validateFqdn(u"websites[0].fqdn", …) → "websites[0].fqdn: label 'Foo' has uppercase letters".
+namespace vitrine::domain {
+
+// A DNS label: 1–63 of [a-z0-9-], not starting or ending with '-'. Used for user, repository and app names.
+void validateName(const QString &field, const QString &name);
+
+// A git branch or tag ("main", "release/1.0") or full ref ("refs/heads/main"), by git's check-ref-format
+// rules.
+void validateRef(const QString &field, const QString &ref);
+
+// A lowercase host name of at least two labels, at most 253 characters.
+void validateFqdn(const QString &field, const QString &fqdn);
+
+// "/" or "/seg/seg": starts with '/', no trailing '/', no empty, "." or ".." segment, URL-safe characters.
+void validatePathPrefix(const QString &field, const QString &prefix);
+
+// Every website valid, none listed twice (same FQDN and path prefix), strip_prefix only below "/".
+void validateWebsites(const QString &field, const QList<Website> &websites);
+
+// ^[A-Z_][A-Z0-9_]*$, at most 256 characters.
+void validateEnvKey(const QString &field, const QString &key);
+// Keys as above; values at most 64 KiB, no NUL.
+void validateEnvVars(const QString &field, const EnvVars &env);
+
+// https://host/path, ssh://[user@]host[:port]/path or user@host:path; a local path or file:// URL only when
+// allowLocal. No credentials in the URL.
+void validateRepositoryUrl(const QString &field, const QString &url, bool allowLocal);
+
+// A path inside the repository: relative, no ".." segment.
+void validateRelativePath(const QString &field, const QString &path);
+
+// The fields this build type needs are there and the ones it ignores are empty; deployType matches it.
+void validateBuildConfig(const QString &field, const BuildConfig &build, DeployType deployType);
+
+// Lowercases the FQDN, drops a trailing '.', and turns an empty path prefix into "/".
+Website normalizedWebsite(Website website);
+
+// Fills the defaults a build type implies (artifact dir ".", Dockerfile "Dockerfile", port 8080).
+BuildConfig withDefaults(BuildConfig build);
+
+} // namespace vitrine::domain
