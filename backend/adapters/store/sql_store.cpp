@@ -1,0 +1,936 @@
+#include "adapters/store/sql_store.h"
+
+#include "adapters/store/migrations.h"
+#include "adapters/store/sql_connection.h"
+#include "domain/error.h"
+
+#include <QHash>
+#include <QMutexLocker>
+#include <QSet>
+
+#include <atomic>
+#include <type_traits>
+#include <unordered_map>
+
+namespace vitrine::adapters::store {
+
+using domain::Application;
+using domain::ApplicationFilter;
+using domain::PageQuery;
+using domain::Repository;
+using domain::RepositoryFilter;
+using domain::Role;
+using domain::Token;
+using domain::User;
+using domain::Website;
+
+namespace {
+
+std::atomic<quint64> g_nextStoreSerial{1};
+std::atomic<quint64> g_nextThreadSerial{1};
+
+// The connections the calling thread opened, one per store it called. A thread that ends closes its own, so
+// a server whose thread pool comes and goes does not pile up connections.
+struct ThreadConnections {
+    const quint64 serial = g_nextThreadSerial++;
+    std::unordered_map<quint64, std::shared_ptr<SqlConnection>> byStore;
+
+    ~ThreadConnections()
+    {
+        for (auto &entry : byStore) {
+            if (entry.second)
+                entry.second->close();
+        }
+    }
+};
+
+thread_local ThreadConnections t_connections;
+
+// Qt SQL binds a null QString as NULL; text columns are NOT NULL and keep "none" as the empty string.
+QVariant text(const QString &value)
+{
+    return value.isNull() ? QVariant(QStringLiteral("")) : QVariant(value);
+}
+
+QVariant timestamp(const QDateTime &time)
+{
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant();
+}
+
+QDateTime timestampFrom(const QVariant &value)
+{
+    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+QDateTime createdAtOrNow(const QDateTime &createdAt)
+{
+    return createdAt.isValid() ? createdAt : QDateTime::currentDateTimeUtc();
+}
+
+QString roleName(Role role)
+{
+    return role == Role::Admin ? QStringLiteral("admin") : QStringLiteral("member");
+}
+
+QString websiteName(const Website &website)
+{
+    return website.pathPrefix == u"/" ? website.fqdn : website.fqdn + website.pathPrefix;
+}
+
+bool exists(SqlConnection &connection, const QString &sql, const QVariantList &values)
+{
+    Rows rows = connection.run(sql, values);
+    return rows.next();
+}
+
+int count(SqlConnection &connection, const QString &sql, const QVariantList &values = {})
+{
+    Rows rows = connection.run(sql, values);
+    return rows.next() ? rows.value(0).toInt() : 0;
+}
+
+QStringList names(SqlConnection &connection, const QString &sql, const QVariantList &values)
+{
+    QStringList result;
+    Rows rows = connection.run(sql, values);
+    while (rows.next())
+        result << rows.value(0).toString();
+    return result;
+}
+
+int appliedSchemaVersion(SqlConnection &connection)
+{
+    return count(connection, QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+}
+
+// Which rows a load reads: a condition over the table's alias ("r" or "a") with its values, in name order.
+struct Selection {
+    QString where;
+    QVariantList values;
+    int limit = 1;
+
+    QVariantList valuesWithLimit() const { return QVariantList(values) << limit; }
+};
+
+Selection pageSelection(const QString &nameColumn, const PageQuery &page)
+{
+    return {QStringLiteral("%1 > ?").arg(nameColumn), {text(page.afterName)}, page.limit};
+}
+
+void requireUsers(SqlConnection &connection, const QStringList &userIds)
+{
+    for (const QString &userId : userIds) {
+        if (!exists(connection, QStringLiteral("SELECT 1 FROM users WHERE id = ?"), {userId}))
+            throw domain::Error::notFound(QStringLiteral("user"), userId);
+    }
+}
+
+QStringList withoutDuplicates(const QStringList &ids)
+{
+    QStringList result = ids;
+    result.removeDuplicates();
+    return result;
+}
+
+const QString kUserColumns = QStringLiteral("u.id, u.name, u.role, u.created_at");
+
+User userFrom(const Rows &rows)
+{
+    User user;
+    user.id = rows.value(0).toString();
+    user.name = rows.value(1).toString();
+    user.role = rows.value(2).toString() == u"admin" ? Role::Admin : Role::Member;
+    user.createdAt = timestampFrom(rows.value(3));
+    return user;
+}
+
+std::optional<User> findUser(SqlConnection &connection, const QString &column, const QString &key)
+{
+    Rows rows = connection.run(
+        QStringLiteral("SELECT %1 FROM users u WHERE u.%2 = ?").arg(kUserColumns, column), {key});
+    if (!rows.next())
+        return std::nullopt;
+    return userFrom(rows);
+}
+
+const QString kTokenSelect = QStringLiteral(
+    "SELECT t.id, t.user_id, u.name, t.description, t.secret_hash, t.created_at, t.expires_at, "
+    "t.revoked_at, t.last_used_at FROM tokens t JOIN users u ON u.id = t.user_id");
+
+Token tokenFrom(const Rows &rows)
+{
+    Token token;
+    token.id = rows.value(0).toString();
+    token.userId = rows.value(1).toString();
+    token.userName = rows.value(2).toString();
+    token.description = rows.value(3).toString();
+    token.secretHash = rows.value(4).toByteArray();
+    token.createdAt = timestampFrom(rows.value(5));
+    token.expiresAt = timestampFrom(rows.value(6));
+    token.revokedAt = timestampFrom(rows.value(7));
+    token.lastUsedAt = timestampFrom(rows.value(8));
+    return token;
+}
+
+std::optional<Token> findToken(SqlConnection &connection, const QString &column, const QVariant &key)
+{
+    Rows rows = connection.run(QStringLiteral("%1 WHERE t.%2 = ?").arg(kTokenSelect, column), {key});
+    if (!rows.next())
+        return std::nullopt;
+    return tokenFrom(rows);
+}
+
+void setTokenTime(SqlConnection &connection, const QString &column, const QString &id, const QDateTime &at)
+{
+    Rows rows = connection.run(QStringLiteral("UPDATE tokens SET %1 = ? WHERE id = ?").arg(column),
+                               {timestamp(at), id});
+    if (rows.rowsAffected() == 0)
+        throw domain::Error::notFound(QStringLiteral("token"), id);
+}
+
+QList<Repository> loadRepositories(SqlConnection &connection, const Selection &selection)
+{
+    QList<Repository> repositories;
+    QHash<QString, qsizetype> indexById;
+    {
+        Rows rows = connection.run(
+            QStringLiteral(
+                "SELECT r.id, r.name, r.url, r.webhook_secret, r.created_at, r.updated_at, r.version "
+                "FROM repositories r WHERE %1 ORDER BY r.name LIMIT ?")
+                .arg(selection.where),
+            selection.valuesWithLimit());
+        while (rows.next()) {
+            Repository repository;
+            repository.id = rows.value(0).toString();
+            repository.name = rows.value(1).toString();
+            repository.url = rows.value(2).toString();
+            repository.webhookSecret = rows.value(3).toString();
+            repository.createdAt = timestampFrom(rows.value(4));
+            repository.updatedAt = timestampFrom(rows.value(5));
+            repository.version = rows.value(6).toLongLong();
+            indexById.insert(repository.id, repositories.size());
+            repositories << repository;
+        }
+    }
+    if (repositories.isEmpty())
+        return repositories;
+
+    Rows owners = connection.run(
+        QStringLiteral(
+            "SELECT o.repository_id, u.id, u.name FROM repository_owners o JOIN users u ON u.id = o.user_id "
+            "WHERE o.repository_id IN (SELECT r.id FROM repositories r WHERE %1 ORDER BY r.name LIMIT ?) "
+            "ORDER BY u.name")
+            .arg(selection.where),
+        selection.valuesWithLimit());
+    while (owners.next()) {
+        Repository &repository = repositories[indexById.value(owners.value(0).toString())];
+        repository.ownerIds << owners.value(1).toString();
+        repository.ownerNames << owners.value(2).toString();
+    }
+    return repositories;
+}
+
+std::optional<Repository> loadRepository(SqlConnection &connection, const QString &column, const QString &key)
+{
+    const QList<Repository> found =
+        loadRepositories(connection, {QStringLiteral("r.%1 = ?").arg(column), {key}});
+    return found.isEmpty() ? std::nullopt : std::optional(found.first());
+}
+
+void writeRepositoryOwners(SqlConnection &connection, const Repository &repository)
+{
+    const QStringList ownerIds = withoutDuplicates(repository.ownerIds);
+    requireUsers(connection, ownerIds);
+    for (const QString &userId : ownerIds) {
+        connection.run(QStringLiteral("INSERT INTO repository_owners (repository_id, user_id) VALUES (?, ?)"),
+                       {repository.id, userId});
+    }
+}
+
+Application applicationFrom(const Rows &rows)
+{
+    Application application;
+    application.id = rows.value(0).toString();
+    application.name = rows.value(1).toString();
+    application.repositoryId = rows.value(2).toString();
+    application.repositoryName = rows.value(3).toString();
+    application.ref = rows.value(4).toString();
+
+    const QString deployType = rows.value(5).toString();
+    const QString buildType = rows.value(6).toString();
+    const auto knownDeployType = domain::deployTypeFromName(deployType);
+    const auto knownBuildType = domain::buildTypeFromName(buildType);
+    if (!knownDeployType || !knownBuildType) {
+        throw domain::Error::internal(
+            QStringLiteral("application '%1' has an unknown deploy type '%2' or build type "
+                           "'%3' in the database")
+                .arg(application.name, deployType, buildType));
+    }
+    application.deployType = *knownDeployType;
+    application.build.type = *knownBuildType;
+    application.build.buildCommand = rows.value(7).toString();
+    application.build.startCommand = rows.value(8).toString();
+    application.build.artifactDir = rows.value(9).toString();
+    application.build.dockerfile = rows.value(10).toString();
+    application.build.contextDir = rows.value(11).toString();
+    application.build.port = quint16(rows.value(12).toUInt());
+    application.running = rows.value(13).toBool();
+    application.autoSleepSeconds = quint32(rows.value(14).toLongLong());
+    application.configHash = rows.value(15).toString();
+    application.createdAt = timestampFrom(rows.value(16));
+    application.updatedAt = timestampFrom(rows.value(17));
+    application.version = rows.value(18).toLongLong();
+    return application;
+}
+
+QList<Application> loadApplications(SqlConnection &connection, const Selection &selection)
+{
+    QList<Application> applications;
+    QHash<QString, qsizetype> indexById;
+    {
+        Rows rows = connection.run(
+            QStringLiteral(
+                "SELECT a.id, a.name, a.repository_id, r.name, a.ref, a.deploy_type, a.build_type, "
+                "a.build_command, a.start_command, a.artifact_dir, a.dockerfile, a.context_dir, a.port, "
+                "a.running, a.auto_sleep_seconds, a.config_hash, a.created_at, a.updated_at, a.version "
+                "FROM applications a JOIN repositories r ON r.id = a.repository_id "
+                "WHERE %1 ORDER BY a.name LIMIT ?")
+                .arg(selection.where),
+            selection.valuesWithLimit());
+        while (rows.next()) {
+            Application application = applicationFrom(rows);
+            indexById.insert(application.id, applications.size());
+            applications << application;
+        }
+    }
+    if (applications.isEmpty())
+        return applications;
+
+    // The same selection again, so the children are read in one statement per table whatever the page size.
+    const QString selected =
+        QStringLiteral("SELECT a.id FROM applications a WHERE %1 ORDER BY a.name LIMIT ?")
+            .arg(selection.where);
+    const QVariantList values = selection.valuesWithLimit();
+    {
+        Rows websites =
+            connection.run(QStringLiteral("SELECT w.application_id, w.fqdn, w.path_prefix, w.strip_prefix "
+                                          "FROM application_websites w WHERE w.application_id IN (%1) "
+                                          "ORDER BY w.application_id, w.ordinal")
+                               .arg(selected),
+                           values);
+        while (websites.next()) {
+            Website website;
+            website.fqdn = websites.value(1).toString();
+            website.pathPrefix = websites.value(2).toString();
+            website.stripPrefix = websites.value(3).toBool();
+            applications[indexById.value(websites.value(0).toString())].websites << website;
+        }
+    }
+    {
+        Rows env =
+            connection.run(QStringLiteral("SELECT e.application_id, e.name, e.value FROM application_env e "
+                                          "WHERE e.application_id IN (%1)")
+                               .arg(selected),
+                           values);
+        while (env.next())
+            applications[indexById.value(env.value(0).toString())].env.insert(env.value(1).toString(),
+                                                                              env.value(2).toString());
+    }
+    Rows owners =
+        connection.run(QStringLiteral("SELECT o.application_id, u.id, u.name FROM application_owners o "
+                                      "JOIN users u ON u.id = o.user_id WHERE o.application_id IN (%1) "
+                                      "ORDER BY u.name")
+                           .arg(selected),
+                       values);
+    while (owners.next()) {
+        Application &application = applications[indexById.value(owners.value(0).toString())];
+        application.ownerIds << owners.value(1).toString();
+        application.ownerNames << owners.value(2).toString();
+    }
+    return applications;
+}
+
+std::optional<Application> loadApplication(SqlConnection &connection, const QString &column,
+                                           const QString &key)
+{
+    const QList<Application> found =
+        loadApplications(connection, {QStringLiteral("a.%1 = ?").arg(column), {key}});
+    return found.isEmpty() ? std::nullopt : std::optional(found.first());
+}
+
+// Each (FQDN, path prefix) routes to one application only.
+void requireFreeWebsites(SqlConnection &connection, const Application &application)
+{
+    QSet<QPair<QString, QString>> listed;
+    for (const Website &website : application.websites) {
+        if (!listed.contains({website.fqdn, website.pathPrefix})) {
+            listed.insert({website.fqdn, website.pathPrefix});
+        } else {
+            throw domain::Error::alreadyExists(
+                QStringLiteral("website %1 is listed twice for application '%2'")
+                    .arg(websiteName(website), application.name));
+        }
+        const QStringList holders =
+            names(connection,
+                  QStringLiteral("SELECT a.name FROM application_websites w JOIN applications a "
+                                 "ON a.id = w.application_id "
+                                 "WHERE w.fqdn = ? AND w.path_prefix = ? AND w.application_id <> ?"),
+                  {text(website.fqdn), text(website.pathPrefix), application.id});
+        if (!holders.isEmpty()) {
+            throw domain::Error::alreadyExists(
+                QStringLiteral("website %1 is already used by application '%2'")
+                    .arg(websiteName(website), holders.first()));
+        }
+    }
+}
+
+void writeApplicationParts(SqlConnection &connection, const Application &application)
+{
+    for (qsizetype i = 0; i < application.websites.size(); ++i) {
+        const Website &website = application.websites[i];
+        connection.run(
+            QStringLiteral("INSERT INTO application_websites "
+                           "(application_id, ordinal, fqdn, path_prefix, strip_prefix) "
+                           "VALUES (?, ?, ?, ?, ?)"),
+            {application.id, int(i), text(website.fqdn), text(website.pathPrefix), website.stripPrefix});
+    }
+    for (auto it = application.env.cbegin(); it != application.env.cend(); ++it) {
+        connection.run(
+            QStringLiteral("INSERT INTO application_env (application_id, name, value) VALUES (?, ?, ?)"),
+            {application.id, text(it.key()), text(it.value())});
+    }
+    const QStringList ownerIds = withoutDuplicates(application.ownerIds);
+    requireUsers(connection, ownerIds);
+    for (const QString &userId : ownerIds) {
+        connection.run(
+            QStringLiteral("INSERT INTO application_owners (application_id, user_id) VALUES (?, ?)"),
+            {application.id, userId});
+    }
+}
+
+void deleteApplicationParts(SqlConnection &connection, const QString &applicationId)
+{
+    for (const auto *table : {"application_websites", "application_env", "application_owners"}) {
+        connection.run(
+            QStringLiteral("DELETE FROM %1 WHERE application_id = ?").arg(QLatin1StringView(table)),
+            {applicationId});
+    }
+}
+
+// An optimistic update changed no row: the row is gone, or someone else updated it since it was read.
+[[noreturn]] void explainStaleUpdate(SqlConnection &connection, const QString &table, const QString &what,
+                                     const QString &id, const QString &name)
+{
+    if (!exists(connection, QStringLiteral("SELECT 1 FROM %1 WHERE id = ?").arg(table), {id}))
+        throw domain::Error::notFound(what, name.isEmpty() ? id : name);
+    throw domain::Error::failedPrecondition(
+        QStringLiteral("%1 '%2' was changed by someone else since it was read; read it again and retry")
+            .arg(what, name.isEmpty() ? id : name));
+}
+
+} // namespace
+
+template<typename Work>
+auto SqlStore::withConnection(Work &&work)
+{
+    SqlConnection *connection = nullptr;
+    try {
+        connection = &this->connection();
+        return work(*connection);
+    } catch (const SqlFailure &failure) {
+        if (connection && !failure.isConstraintViolation())
+            connection->markBroken();
+        throw domain::Error::internal(failure.detail());
+    }
+}
+
+template<typename Work>
+auto SqlStore::inTransaction(TransactionKind kind, Work &&work)
+{
+    constexpr int kAttempts = 2;
+    for (int attempt = 1;; ++attempt) {
+        SqlConnection *connection = nullptr;
+        bool begun = false;
+        try {
+            connection = &this->connection();
+            connection->begin(kind);
+            begun = true;
+            if constexpr (std::is_void_v<std::invoke_result_t<Work &, SqlConnection &>>) {
+                work(*connection);
+                connection->commit();
+                return;
+            } else {
+                auto result = work(*connection);
+                connection->commit();
+                return result;
+            }
+        } catch (const SqlFailure &failure) {
+            if (begun)
+                connection->rollback();
+            const bool worthRetrying = failure.isConstraintViolation() || failure.isTransient();
+            if (worthRetrying && attempt < kAttempts)
+                continue;
+            if (connection && !worthRetrying)
+                connection->markBroken();
+            throw domain::Error::internal(failure.detail());
+        } catch (...) {
+            if (begun)
+                connection->rollback();
+            throw;
+        }
+    }
+}
+
+SqlStore::SqlStore(const QString &url)
+    : m_url(DatabaseUrl::parse(url))
+    , m_serial(g_nextStoreSerial++)
+{
+    const QString database = QStringLiteral("%1 database %2")
+                                 .arg(m_url.backend == DatabaseBackend::Sqlite ? QStringLiteral("SQLite")
+                                                                               : QStringLiteral("PostgreSQL"),
+                                      m_url.displayName());
+    try {
+        migrate(connection());
+    } catch (const SqlFailure &failure) {
+        closeConnections();
+        throw StoreOpenError(
+            QStringLiteral("cannot open the %1: %2").arg(database, failure.detail()).toStdString());
+    } catch (const StoreOpenError &error) {
+        closeConnections();
+        throw StoreOpenError(QStringLiteral("cannot open the %1: %2")
+                                 .arg(database, QString::fromStdString(error.what()))
+                                 .toStdString());
+    }
+}
+
+SqlStore::~SqlStore()
+{
+    closeConnections();
+}
+
+QString SqlStore::backendName() const
+{
+    return m_url.backendName();
+}
+
+int SqlStore::schemaVersion()
+{
+    return withConnection([](SqlConnection &connection) { return appliedSchemaVersion(connection); });
+}
+
+SqlConnection &SqlStore::connection()
+{
+    std::shared_ptr<SqlConnection> &slot = t_connections.byStore[m_serial];
+    if (slot && slot->isBroken()) {
+        slot->close();
+        slot.reset();
+    }
+    if (!slot) {
+        // Connections of stores that are gone are closed already; forget them.
+        std::erase_if(t_connections.byStore,
+                      [](const auto &entry) { return entry.second && entry.second->isClosed(); });
+        auto opened = std::make_shared<SqlConnection>(
+            m_url, QStringLiteral("vitrine-store-%1-thread-%2").arg(m_serial).arg(t_connections.serial));
+        QMutexLocker lock(&m_connectionsMutex);
+        std::erase_if(m_connections, [](const auto &connection) { return connection.expired(); });
+        m_connections.push_back(opened);
+        slot = std::move(opened);
+    }
+    return *slot;
+}
+
+void SqlStore::closeConnections()
+{
+    QMutexLocker lock(&m_connectionsMutex);
+    for (const auto &weak : m_connections) {
+        if (const auto connection = weak.lock())
+            connection->close();
+    }
+    m_connections.clear();
+}
+
+void SqlStore::migrate(SqlConnection &connection)
+{
+    connection.execute(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+                                      "KEY, applied_at BIGINT NOT NULL)"));
+    const int applied = appliedSchemaVersion(connection);
+    const int known = latestSchemaVersion();
+    if (applied > known) {
+        throw StoreOpenError(QStringLiteral("its schema version %1 is newer than this program knows (%2); "
+                                            "run a newer Vitrine")
+                                 .arg(applied)
+                                 .arg(known)
+                                 .toStdString());
+    }
+
+    for (const Migration &migration : migrations(m_url.backend)) {
+        if (migration.version <= applied)
+            continue;
+        try {
+            connection.begin(TransactionKind::Write);
+            // Two servers starting on one PostgreSQL database take turns; the second finds the work done.
+            if (m_url.backend == DatabaseBackend::Postgresql)
+                connection.execute(QStringLiteral("LOCK TABLE schema_migrations IN EXCLUSIVE MODE"));
+            if (appliedSchemaVersion(connection) < migration.version) {
+                for (const QString &statement : migration.statements)
+                    connection.execute(statement);
+                connection.run(
+                    QStringLiteral("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"),
+                    {migration.version, timestamp(QDateTime::currentDateTimeUtc())});
+            }
+            connection.commit();
+        } catch (const SqlFailure &failure) {
+            connection.rollback();
+            throw StoreOpenError(
+                QStringLiteral("migration %1 (%2) failed: %3")
+                    .arg(QString::number(migration.version), migration.description, failure.detail())
+                    .toStdString());
+        }
+    }
+}
+
+void SqlStore::insertUser(const User &user)
+{
+    inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        if (exists(connection, QStringLiteral("SELECT 1 FROM users WHERE name = ?"), {text(user.name)}))
+            throw domain::Error::alreadyExists(QStringLiteral("user name '%1' is taken").arg(user.name));
+        connection.run(
+            QStringLiteral("INSERT INTO users (id, name, role, created_at) VALUES (?, ?, ?, ?)"),
+            {user.id, text(user.name), roleName(user.role), timestamp(createdAtOrNow(user.createdAt))});
+    });
+}
+
+std::optional<User> SqlStore::findUserById(const QString &id)
+{
+    return withConnection(
+        [&](SqlConnection &connection) { return findUser(connection, QStringLiteral("id"), id); });
+}
+
+std::optional<User> SqlStore::findUserByName(const QString &name)
+{
+    return withConnection(
+        [&](SqlConnection &connection) { return findUser(connection, QStringLiteral("name"), name); });
+}
+
+QList<User> SqlStore::listUsers(const PageQuery &page)
+{
+    if (page.limit <= 0)
+        return {};
+    return withConnection([&](SqlConnection &connection) {
+        QList<User> users;
+        Rows rows =
+            connection.run(QStringLiteral("SELECT %1 FROM users u WHERE u.name > ? ORDER BY u.name LIMIT ?")
+                               .arg(kUserColumns),
+                           {text(page.afterName), page.limit});
+        while (rows.next())
+            users << userFrom(rows);
+        return users;
+    });
+}
+
+int SqlStore::countUsers()
+{
+    return withConnection([](SqlConnection &connection) {
+        return count(connection, QStringLiteral("SELECT COUNT(*) FROM users"));
+    });
+}
+
+int SqlStore::countAdmins()
+{
+    return withConnection([](SqlConnection &connection) {
+        return count(connection, QStringLiteral("SELECT COUNT(*) FROM users WHERE role = ?"),
+                     {roleName(Role::Admin)});
+    });
+}
+
+void SqlStore::updateUser(const User &user)
+{
+    withConnection([&](SqlConnection &connection) {
+        Rows rows = connection.run(QStringLiteral("UPDATE users SET role = ? WHERE id = ?"),
+                                   {roleName(user.role), user.id});
+        if (rows.rowsAffected() == 0)
+            throw domain::Error::notFound(QStringLiteral("user"), user.name.isEmpty() ? user.id : user.name);
+    });
+}
+
+void SqlStore::deleteUser(const QString &id)
+{
+    // Tokens and ownerships go with the user (ON DELETE CASCADE).
+    withConnection([&](SqlConnection &connection) {
+        Rows rows = connection.run(QStringLiteral("DELETE FROM users WHERE id = ?"), {id});
+        if (rows.rowsAffected() == 0)
+            throw domain::Error::notFound(QStringLiteral("user"), id);
+    });
+}
+
+void SqlStore::insertToken(const Token &token)
+{
+    inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        requireUsers(connection, {token.userId});
+        if (exists(connection, QStringLiteral("SELECT 1 FROM tokens WHERE secret_hash = ?"),
+                   {token.secretHash}))
+            throw domain::Error::alreadyExists(QStringLiteral("a token with this secret exists already"));
+        connection.run(
+            QStringLiteral("INSERT INTO tokens (id, user_id, description, secret_hash, created_at, "
+                           "expires_at, revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+            {token.id, token.userId, text(token.description), token.secretHash,
+             timestamp(createdAtOrNow(token.createdAt)), timestamp(token.expiresAt),
+             timestamp(token.revokedAt), timestamp(token.lastUsedAt)});
+    });
+}
+
+std::optional<Token> SqlStore::findTokenById(const QString &id)
+{
+    return withConnection(
+        [&](SqlConnection &connection) { return findToken(connection, QStringLiteral("id"), id); });
+}
+
+std::optional<Token> SqlStore::findTokenBySecretHash(const QByteArray &secretHash)
+{
+    return withConnection([&](SqlConnection &connection) {
+        return findToken(connection, QStringLiteral("secret_hash"), secretHash);
+    });
+}
+
+QList<Token> SqlStore::listTokens(const QString &userId)
+{
+    return withConnection([&](SqlConnection &connection) {
+        QList<Token> tokens;
+        Rows rows = connection.run(
+            QStringLiteral("%1 WHERE t.user_id = ? ORDER BY t.created_at DESC, t.id DESC").arg(kTokenSelect),
+            {userId});
+        while (rows.next())
+            tokens << tokenFrom(rows);
+        return tokens;
+    });
+}
+
+void SqlStore::setTokenRevoked(const QString &id, const QDateTime &at)
+{
+    withConnection(
+        [&](SqlConnection &connection) { setTokenTime(connection, QStringLiteral("revoked_at"), id, at); });
+}
+
+void SqlStore::setTokenLastUsed(const QString &id, const QDateTime &at)
+{
+    withConnection(
+        [&](SqlConnection &connection) { setTokenTime(connection, QStringLiteral("last_used_at"), id, at); });
+}
+
+void SqlStore::insertRepository(const Repository &repository)
+{
+    inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        if (exists(connection, QStringLiteral("SELECT 1 FROM repositories WHERE name = ?"),
+                   {text(repository.name)})) {
+            throw domain::Error::alreadyExists(
+                QStringLiteral("repository name '%1' is taken").arg(repository.name));
+        }
+        const QVariant createdAt = timestamp(createdAtOrNow(repository.createdAt));
+        connection.run(QStringLiteral("INSERT INTO repositories (id, name, url, webhook_secret, created_at, "
+                                      "updated_at, version) VALUES (?, ?, ?, ?, ?, ?, 1)"),
+                       {repository.id, text(repository.name), text(repository.url),
+                        text(repository.webhookSecret), createdAt, createdAt});
+        writeRepositoryOwners(connection, repository);
+    });
+}
+
+std::optional<Repository> SqlStore::findRepositoryById(const QString &id)
+{
+    return inTransaction(TransactionKind::Read, [&](SqlConnection &connection) {
+        return loadRepository(connection, QStringLiteral("id"), id);
+    });
+}
+
+std::optional<Repository> SqlStore::findRepositoryByName(const QString &name)
+{
+    return inTransaction(TransactionKind::Read, [&](SqlConnection &connection) {
+        return loadRepository(connection, QStringLiteral("name"), name);
+    });
+}
+
+QList<Repository> SqlStore::listRepositories(const RepositoryFilter &filter, const PageQuery &page)
+{
+    if (page.limit <= 0)
+        return {};
+    Selection selection = pageSelection(QStringLiteral("r.name"), page);
+    if (!filter.ownerId.isEmpty()) {
+        selection.where += QStringLiteral(" AND EXISTS (SELECT 1 FROM repository_owners f "
+                                          "WHERE f.repository_id = r.id AND f.user_id = ?)");
+        selection.values << filter.ownerId;
+    }
+    return inTransaction(TransactionKind::Read,
+                         [&](SqlConnection &connection) { return loadRepositories(connection, selection); });
+}
+
+void SqlStore::updateRepository(const Repository &repository)
+{
+    inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        {
+            Rows rows = connection.run(
+                QStringLiteral("UPDATE repositories SET url = ?, webhook_secret = ?, updated_at = ?, "
+                               "version = version + 1 WHERE id = ? AND version = ?"),
+                {text(repository.url), text(repository.webhookSecret),
+                 timestamp(QDateTime::currentDateTimeUtc()), repository.id, repository.version});
+            if (rows.rowsAffected() == 0) {
+                explainStaleUpdate(connection, QStringLiteral("repositories"), QStringLiteral("repository"),
+                                   repository.id, repository.name);
+            }
+        }
+        connection.run(QStringLiteral("DELETE FROM repository_owners WHERE repository_id = ?"),
+                       {repository.id});
+        writeRepositoryOwners(connection, repository);
+    });
+}
+
+void SqlStore::deleteRepository(const QString &id)
+{
+    inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        const QStringList name =
+            names(connection, QStringLiteral("SELECT name FROM repositories WHERE id = ?"), {id});
+        if (name.isEmpty())
+            throw domain::Error::notFound(QStringLiteral("repository"), id);
+        const int applications = count(
+            connection, QStringLiteral("SELECT COUNT(*) FROM applications WHERE repository_id = ?"), {id});
+        if (applications > 0) {
+            throw domain::Error::failedPrecondition(
+                QStringLiteral("repository '%1' is used by %2 application(s); delete them first")
+                    .arg(name.first())
+                    .arg(applications));
+        }
+        connection.run(QStringLiteral("DELETE FROM repositories WHERE id = ?"), {id});
+    });
+}
+
+int SqlStore::countApplicationsOfRepository(const QString &repositoryId)
+{
+    return withConnection([&](SqlConnection &connection) {
+        return count(connection, QStringLiteral("SELECT COUNT(*) FROM applications WHERE repository_id = ?"),
+                     {repositoryId});
+    });
+}
+
+void SqlStore::insertApplication(const Application &application)
+{
+    inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        if (exists(connection, QStringLiteral("SELECT 1 FROM applications WHERE name = ?"),
+                   {text(application.name)})) {
+            throw domain::Error::alreadyExists(
+                QStringLiteral("application name '%1' is taken").arg(application.name));
+        }
+        if (!exists(connection, QStringLiteral("SELECT 1 FROM repositories WHERE id = ?"),
+                    {application.repositoryId})) {
+            throw domain::Error::notFound(QStringLiteral("repository"), application.repositoryId);
+        }
+        requireFreeWebsites(connection, application);
+
+        const QVariant createdAt = timestamp(createdAtOrNow(application.createdAt));
+        const domain::BuildConfig &build = application.build;
+        connection.run(
+            QStringLiteral(
+                "INSERT INTO applications (id, name, repository_id, ref, deploy_type, build_type, "
+                "build_command, start_command, artifact_dir, dockerfile, context_dir, port, running, "
+                "auto_sleep_seconds, config_hash, created_at, updated_at, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"),
+            {application.id, text(application.name), application.repositoryId, text(application.ref),
+             domain::deployTypeName(application.deployType), domain::buildTypeName(build.type),
+             text(build.buildCommand), text(build.startCommand), text(build.artifactDir),
+             text(build.dockerfile), text(build.contextDir), int(build.port), application.running,
+             qint64(application.autoSleepSeconds), text(application.configHash), createdAt, createdAt});
+        writeApplicationParts(connection, application);
+    });
+}
+
+std::optional<Application> SqlStore::findApplicationById(const QString &id)
+{
+    return inTransaction(TransactionKind::Read, [&](SqlConnection &connection) {
+        return loadApplication(connection, QStringLiteral("id"), id);
+    });
+}
+
+std::optional<Application> SqlStore::findApplicationByName(const QString &name)
+{
+    return inTransaction(TransactionKind::Read, [&](SqlConnection &connection) {
+        return loadApplication(connection, QStringLiteral("name"), name);
+    });
+}
+
+QList<Application> SqlStore::listApplications(const ApplicationFilter &filter, const PageQuery &page)
+{
+    if (page.limit <= 0)
+        return {};
+    Selection selection = pageSelection(QStringLiteral("a.name"), page);
+    if (!filter.ownerId.isEmpty()) {
+        selection.where += QStringLiteral(" AND EXISTS (SELECT 1 FROM application_owners f "
+                                          "WHERE f.application_id = a.id AND f.user_id = ?)");
+        selection.values << filter.ownerId;
+    }
+    if (!filter.repositoryId.isEmpty()) {
+        selection.where += QStringLiteral(" AND a.repository_id = ?");
+        selection.values << filter.repositoryId;
+    }
+    return inTransaction(TransactionKind::Read,
+                         [&](SqlConnection &connection) { return loadApplications(connection, selection); });
+}
+
+void SqlStore::updateApplication(const Application &application)
+{
+    inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        const domain::BuildConfig &build = application.build;
+        {
+            Rows rows = connection.run(
+                QStringLiteral(
+                    "UPDATE applications SET ref = ?, deploy_type = ?, build_type = ?, build_command = ?, "
+                    "start_command = ?, artifact_dir = ?, dockerfile = ?, context_dir = ?, port = ?, "
+                    "running = ?, auto_sleep_seconds = ?, config_hash = ?, updated_at = ?, "
+                    "version = version + 1 WHERE id = ? AND version = ?"),
+                {text(application.ref), domain::deployTypeName(application.deployType),
+                 domain::buildTypeName(build.type), text(build.buildCommand), text(build.startCommand),
+                 text(build.artifactDir), text(build.dockerfile), text(build.contextDir), int(build.port),
+                 application.running, qint64(application.autoSleepSeconds), text(application.configHash),
+                 timestamp(QDateTime::currentDateTimeUtc()), application.id, application.version});
+            if (rows.rowsAffected() == 0) {
+                explainStaleUpdate(connection, QStringLiteral("applications"), QStringLiteral("application"),
+                                   application.id, application.name);
+            }
+        }
+        requireFreeWebsites(connection, application);
+        deleteApplicationParts(connection, application.id);
+        writeApplicationParts(connection, application);
+    });
+}
+
+void SqlStore::deleteApplication(const QString &id)
+{
+    // Websites, env vars and ownerships go with it (ON DELETE CASCADE).
+    withConnection([&](SqlConnection &connection) {
+        Rows rows = connection.run(QStringLiteral("DELETE FROM applications WHERE id = ?"), {id});
+        if (rows.rowsAffected() == 0)
+            throw domain::Error::notFound(QStringLiteral("application"), id);
+    });
+}
+
+QStringList SqlStore::repositoriesOwnedOnlyBy(const QString &userId)
+{
+    return withConnection([&](SqlConnection &connection) {
+        return names(connection,
+                     QStringLiteral("SELECT r.name FROM repositories r "
+                                    "JOIN repository_owners o ON o.repository_id = r.id AND o.user_id = ? "
+                                    "WHERE NOT EXISTS (SELECT 1 FROM repository_owners x "
+                                    "WHERE x.repository_id = r.id AND x.user_id <> ?) ORDER BY r.name"),
+                     {userId, userId});
+    });
+}
+
+QStringList SqlStore::applicationsOwnedOnlyBy(const QString &userId)
+{
+    return withConnection([&](SqlConnection &connection) {
+        return names(connection,
+                     QStringLiteral("SELECT a.name FROM applications a "
+                                    "JOIN application_owners o ON o.application_id = a.id AND o.user_id = ? "
+                                    "WHERE NOT EXISTS (SELECT 1 FROM application_owners x "
+                                    "WHERE x.application_id = a.id AND x.user_id <> ?) ORDER BY a.name"),
+                     {userId, userId});
+    });
+}
+
+} // namespace vitrine::adapters::store

@@ -1,0 +1,113 @@
+#include "usecases/access.h"
+
+#include "domain/ids.h"
+
+namespace vitrine::usecases::access {
+
+using domain::Error;
+
+std::optional<domain::User> findUser(domain::Store &store, const QString &ref)
+{
+    return domain::looksLikeId(ref, domain::idprefix::kUser) ? store.findUserById(ref)
+                                                             : store.findUserByName(ref);
+}
+
+std::optional<domain::Repository> findRepository(domain::Store &store, const QString &ref)
+{
+    return domain::looksLikeId(ref, domain::idprefix::kRepository) ? store.findRepositoryById(ref)
+                                                                   : store.findRepositoryByName(ref);
+}
+
+std::optional<domain::Application> findApplication(domain::Store &store, const QString &ref)
+{
+    return domain::looksLikeId(ref, domain::idprefix::kApplication) ? store.findApplicationById(ref)
+                                                                    : store.findApplicationByName(ref);
+}
+
+domain::User requireUser(domain::Store &store, const QString &ref)
+{
+    if (auto user = findUser(store, ref))
+        return *std::move(user);
+    throw Error::notFound(QStringLiteral("user"), ref);
+}
+
+domain::Repository requireRepository(domain::Store &store, const QString &ref)
+{
+    if (auto repository = findRepository(store, ref))
+        return *std::move(repository);
+    throw Error::notFound(QStringLiteral("repository"), ref);
+}
+
+domain::Application requireApplication(domain::Store &store, const QString &ref)
+{
+    if (auto application = findApplication(store, ref))
+        return *std::move(application);
+    throw Error::notFound(QStringLiteral("application"), ref);
+}
+
+domain::Repository requireVisibleRepository(domain::Store &store, const Caller &caller, const QString &ref)
+{
+    domain::Repository repository = requireRepository(store, ref);
+    if (!canSee(caller, repository.ownerIds))
+        throw Error::forbidden(QStringLiteral("you are not an owner of repository '%1'").arg(ref));
+    return repository;
+}
+
+domain::Application requireVisibleApplication(domain::Store &store, const Caller &caller, const QString &ref)
+{
+    domain::Application application = requireApplication(store, ref);
+    if (!canSee(caller, application.ownerIds))
+        throw Error::forbidden(QStringLiteral("you are not an owner of application '%1'").arg(ref));
+    return application;
+}
+
+bool canSee(const Caller &caller, const QStringList &ownerIds)
+{
+    return caller.isAdmin() || ownerIds.contains(caller.user.id);
+}
+
+bool refersTo(const domain::User &user, const QString &ref)
+{
+    return ref == user.id || ref == user.name;
+}
+
+QStringList resolveOwners(domain::Store &store, const Caller &caller, const QStringList &ownerNames)
+{
+    if (ownerNames.isEmpty())
+        return {caller.user.id};
+
+    QStringList ownerIds;
+    for (qsizetype i = 0; i < ownerNames.size(); ++i) {
+        const QString field = QStringLiteral("owners[%1]").arg(i);
+        const QString &name = ownerNames[i];
+        if (name.isEmpty())
+            throw Error::badRequest(field, QStringLiteral("must not be empty"));
+        const auto user = findUser(store, name);
+        if (!user)
+            throw Error::badRequest(field, QStringLiteral("user '%1' not found").arg(name));
+        if (!ownerIds.contains(user->id))
+            ownerIds.append(user->id);
+    }
+    if (!caller.isAdmin() && !ownerIds.contains(caller.user.id))
+        throw Error::forbidden(
+            QStringLiteral("you must be one of the owners; only admins can leave themselves out"));
+    return ownerIds;
+}
+
+QString listOwnerId(domain::Store &store, const Caller &caller, const QString &ownerName, const QString &what)
+{
+    if (!caller.isAdmin()) {
+        if (!ownerName.isEmpty() && !refersTo(caller.user, ownerName))
+            throw Error::forbidden(QStringLiteral("members can only list their own %1").arg(what));
+        return caller.user.id;
+    }
+    if (ownerName.isEmpty())
+        return {};
+    const auto owner = findUser(store, ownerName);
+    if (!owner)
+        throw Error::badRequest(QStringLiteral("owner"),
+                                QStringLiteral("user '%1' not found").arg(ownerName));
+    return owner->id;
+}
+
+} // namespace vitrine::usecases::access

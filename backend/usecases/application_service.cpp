@@ -1,0 +1,197 @@
+#include "usecases/application_service.h"
+
+#include "domain/config_hash.h"
+#include "domain/error.h"
+#include "domain/ids.h"
+#include "domain/validation.h"
+#include "usecases/access.h"
+
+namespace vitrine::usecases {
+
+using domain::Error;
+
+namespace {
+
+// Where an application without websites is published: NAME.localhost at "/".
+QList<domain::Website> defaultWebsites(const QString &applicationName)
+{
+    domain::Website website;
+    website.fqdn = applicationName + QStringLiteral(".localhost");
+    return {website};
+}
+
+// The websites as the member gave them, normalized (so "Blog.Example." and "blog.example" are one) and
+// validated.
+QList<domain::Website> checkedWebsites(const QList<domain::Website> &requested)
+{
+    QList<domain::Website> websites;
+    websites.reserve(requested.size());
+    for (const domain::Website &website : requested)
+        websites.append(domain::normalizedWebsite(website));
+    domain::validateWebsites(QStringLiteral("websites"), websites);
+    return websites;
+}
+
+// A referenced repository that does not exist is bad input of the request, like an unknown owner.
+domain::Repository referencedRepository(domain::Store &store, const Caller &caller,
+                                        const QString &repositoryRef)
+{
+    const QString field = QStringLiteral("repository");
+    if (repositoryRef.isEmpty())
+        throw Error::badRequest(field, QStringLiteral("must not be empty"));
+    const auto repository = access::findRepository(store, repositoryRef);
+    if (!repository)
+        throw Error::badRequest(field, QStringLiteral("repository '%1' not found").arg(repositoryRef));
+    if (!access::canSee(caller, repository->ownerIds))
+        throw Error::forbidden(QStringLiteral("you are not an owner of repository '%1'").arg(repositoryRef));
+    return *repository;
+}
+
+QString describe(const QString &applicationRef)
+{
+    return QStringLiteral("application '%1'").arg(applicationRef);
+}
+
+} // namespace
+
+ApplicationService::ApplicationService(domain::Store &store)
+    : m_store(store)
+{
+}
+
+domain::Application ApplicationService::create(const Caller &caller, const NewApplication &request)
+{
+    domain::validateName(QStringLiteral("name"), request.name);
+    domain::validateRef(QStringLiteral("ref"), request.ref);
+    const domain::DeployType deployType = request.deployType.value_or(
+        domain::impliedDeployType(request.build.type).value_or(domain::DeployType::Runtime));
+    const domain::BuildConfig build = domain::withDefaults(request.build);
+    domain::validateBuildConfig(QStringLiteral("build"), build, deployType);
+    const QList<domain::Website> websites =
+        request.websites.isEmpty() ? defaultWebsites(request.name) : checkedWebsites(request.websites);
+    domain::validateEnvVars(QStringLiteral("env"), request.env);
+    const QStringList ownerIds = access::resolveOwners(m_store, caller, request.ownerNames);
+    const domain::Repository repository = referencedRepository(m_store, caller, request.repositoryRef);
+    if (m_store.findApplicationByName(request.name))
+        throw Error::alreadyExists(QStringLiteral("application '%1' already exists").arg(request.name));
+
+    domain::Application application;
+    application.id = domain::newId(domain::idprefix::kApplication);
+    application.name = request.name;
+    application.repositoryId = repository.id;
+    application.ref = request.ref;
+    application.deployType = deployType;
+    application.build = build;
+    application.websites = websites;
+    application.env = request.env;
+    application.ownerIds = ownerIds;
+    application.autoSleepSeconds = request.autoSleepSeconds;
+    application.configHash = domain::configHash(application.build, application.env);
+    application.createdAt = access::nowUtc();
+    application.updatedAt = application.createdAt;
+    m_store.insertApplication(application);
+    return access::requireApplication(m_store, application.id);
+}
+
+domain::Application ApplicationService::get(const Caller &caller, const QString &applicationRef)
+{
+    return access::requireVisibleApplication(m_store, caller, applicationRef);
+}
+
+Page<domain::Application> ApplicationService::list(const Caller &caller, const QString &ownerName,
+                                                   const QString &repositoryRef, const PageRequest &page)
+{
+    const domain::PageQuery query = toPageQuery(page);
+    domain::ApplicationFilter filter;
+    filter.ownerId = access::listOwnerId(m_store, caller, ownerName, QStringLiteral("applications"));
+    if (!repositoryRef.isEmpty()) {
+        const auto repository = access::findRepository(m_store, repositoryRef);
+        if (!repository)
+            throw Error::badRequest(QStringLiteral("repository"),
+                                    QStringLiteral("repository '%1' not found").arg(repositoryRef));
+        filter.repositoryId = repository->id;
+    }
+    return toPage(m_store.listApplications(filter, query), query);
+}
+
+domain::Application ApplicationService::update(const Caller &caller, const QString &applicationRef,
+                                               const ApplicationChanges &changes)
+{
+    if (changes.ref)
+        domain::validateRef(QStringLiteral("ref"), *changes.ref);
+    std::optional<domain::BuildConfig> build;
+    if (changes.build)
+        build = domain::withDefaults(*changes.build);
+    std::optional<QList<domain::Website>> websites;
+    if (changes.websites && !changes.websites->isEmpty())
+        websites = checkedWebsites(*changes.websites);
+    std::optional<QStringList> ownerIds;
+    if (changes.ownerNames) {
+        if (changes.ownerNames->isEmpty())
+            throw Error::badRequest(QStringLiteral("owners"), QStringLiteral("must not be empty"));
+        ownerIds = access::resolveOwners(m_store, caller, *changes.ownerNames);
+    }
+
+    return access::retryOnConflict(describe(applicationRef), [&] {
+        domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
+        if (changes.ref)
+            application.ref = *changes.ref;
+        if (build) {
+            application.build = *build;
+            // A new build type carries its deploy type along unless the request says otherwise.
+            application.deployType = domain::impliedDeployType(build->type).value_or(application.deployType);
+        }
+        if (changes.deployType)
+            application.deployType = *changes.deployType;
+        domain::validateBuildConfig(QStringLiteral("build"), application.build, application.deployType);
+        if (changes.websites)
+            application.websites = websites ? *websites : defaultWebsites(application.name);
+        if (ownerIds)
+            application.ownerIds = *ownerIds;
+        if (changes.autoSleepSeconds)
+            application.autoSleepSeconds = *changes.autoSleepSeconds;
+        application.configHash = domain::configHash(application.build, application.env);
+        m_store.updateApplication(application);
+        return access::requireApplication(m_store, application.id);
+    });
+}
+
+void ApplicationService::remove(const Caller &caller, const QString &applicationRef)
+{
+    const domain::Application application =
+        access::requireVisibleApplication(m_store, caller, applicationRef);
+    m_store.deleteApplication(application.id);
+}
+
+domain::Application ApplicationService::setEnv(const Caller &caller, const QString &applicationRef,
+                                               const domain::EnvVars &vars)
+{
+    domain::validateEnvVars(QStringLiteral("env"), vars);
+    return access::retryOnConflict(describe(applicationRef), [&] {
+        domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
+        application.env.insert(vars);
+        application.configHash = domain::configHash(application.build, application.env);
+        m_store.updateApplication(application);
+        return access::requireApplication(m_store, application.id);
+    });
+}
+
+domain::Application ApplicationService::unsetEnv(const Caller &caller, const QString &applicationRef,
+                                                 const QStringList &keys)
+{
+    return access::retryOnConflict(describe(applicationRef), [&] {
+        domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            if (!application.env.contains(keys[i]))
+                throw Error::badRequest(QStringLiteral("keys[%1]").arg(i),
+                                        QStringLiteral("'%1' is not set").arg(keys[i]));
+        }
+        for (const QString &key : keys)
+            application.env.remove(key);
+        application.configHash = domain::configHash(application.build, application.env);
+        m_store.updateApplication(application);
+        return access::requireApplication(m_store, application.id);
+    });
+}
+
+} // namespace vitrine::usecases

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "domain/application.h"
+#include "domain/ports/store.h"
+#include "usecases/caller.h"
+#include "usecases/paging.h"
+
+#include <QStringList>
+
+#include <optional>
+
+namespace vitrine::usecases {
+
+struct NewApplication {
+    QString name;
+    QString repositoryRef; // id or name; the caller must own it (or be an admin)
+    QString ref;
+    std::optional<domain::DeployType> deployType; // unset: implied by the build type (auto: runtime)
+    domain::BuildConfig build;
+    QList<domain::Website> websites; // empty: NAME.localhost at "/"
+    domain::EnvVars env;
+    QStringList ownerNames; // empty: the caller
+    quint32 autoSleepSeconds = 0;
+};
+
+struct ApplicationChanges {
+    std::optional<QString> ref;
+    std::optional<domain::DeployType> deployType;
+    std::optional<domain::BuildConfig> build;
+    std::optional<QList<domain::Website>> websites;
+    std::optional<QStringList> ownerNames;
+    std::optional<quint32> autoSleepSeconds;
+};
+
+// Applications and their env vars. Owners see and change theirs, admins all. Every change that touches the
+// build config or the env vars recomputes the config hash. Bad input throws BadRequest naming the field as
+// the API spells it ("websites[1].path_prefix", "build.start_command", "env.FOO").
+class ApplicationService {
+public:
+    explicit ApplicationService(domain::Store &store);
+
+    domain::Application create(const Caller &caller, const NewApplication &request);
+    // applicationRef: an id or a name. Not visible to the caller: Forbidden.
+    domain::Application get(const Caller &caller, const QString &applicationRef);
+    // ownerName / repositoryRef narrow the list; members always get only their own.
+    Page<domain::Application> list(const Caller &caller, const QString &ownerName,
+                                   const QString &repositoryRef, const PageRequest &page);
+    domain::Application update(const Caller &caller, const QString &applicationRef,
+                               const ApplicationChanges &changes);
+    void remove(const Caller &caller, const QString &applicationRef);
+
+    domain::Application setEnv(const Caller &caller, const QString &applicationRef,
+                               const domain::EnvVars &vars);
+    // Unknown keys: BadRequest, and nothing is removed.
+    domain::Application unsetEnv(const Caller &caller, const QString &applicationRef,
+                                 const QStringList &keys);
+
+private:
+    domain::Store &m_store;
+};
+
+} // namespace vitrine::usecases

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "domain/ports/store.h"
+
+#include <QList>
+#include <QString>
+
+namespace vitrine::usecases {
+
+inline constexpr int kDefaultPageSize = 100;
+inline constexpr int kMaxPageSize = 1000;
+
+struct PageRequest {
+    int pageSize = 0; // 0: kDefaultPageSize; capped at kMaxPageSize
+    QString pageToken;
+};
+
+template<typename T>
+struct Page {
+    QList<T> items;
+    QString nextPageToken; // empty: this was the last page
+};
+
+// Turns a request into a store query that asks for one item more than the page holds (to learn whether
+// another page follows). A token that is not one of ours throws BadRequest on "page.page_token".
+domain::PageQuery toPageQuery(const PageRequest &request);
+
+// Cuts the one-extra result of toPageQuery down to the page and makes the token for the next.
+template<typename T>
+Page<T> toPage(QList<T> items, const domain::PageQuery &query);
+
+QString pageTokenAfter(const QString &name);
+
+template<typename T>
+Page<T> toPage(QList<T> items, const domain::PageQuery &query)
+{
+    Page<T> page;
+    const int pageSize = query.limit - 1;
+    if (items.size() > pageSize) {
+        items.resize(pageSize);
+        page.nextPageToken = pageTokenAfter(items.last().name);
+    }
+    page.items = std::move(items);
+    return page;
+}
+
+} // namespace vitrine::usecases

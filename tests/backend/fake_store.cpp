@@ -1,0 +1,338 @@
+#include "fake_store.h"
+
+#include "domain/error.h"
+
+#include <algorithm>
+
+namespace vitrine::tests {
+
+using domain::Error;
+
+namespace {
+
+template<typename T, typename Keep>
+QList<T> page(const QMap<QString, T> &rows, const domain::PageQuery &query, Keep keep)
+{
+    QList<T> items;
+    for (const T &row : rows) {
+        if (row.name > query.afterName && keep(row))
+            items.append(row);
+    }
+    std::sort(items.begin(), items.end(), [](const T &a, const T &b) { return a.name < b.name; });
+    if (items.size() > query.limit)
+        items.resize(query.limit);
+    return items;
+}
+
+template<typename T>
+std::optional<T> byName(const QMap<QString, T> &rows, const QString &name)
+{
+    for (const T &row : rows) {
+        if (row.name == name)
+            return row;
+    }
+    return std::nullopt;
+}
+
+Error missing(const QString &what, const QString &id)
+{
+    return Error::notFound(what, id);
+}
+
+Error staleCopy(const QString &what, const QString &name)
+{
+    return Error::failedPrecondition(QStringLiteral("%1 '%2' was changed by someone else").arg(what, name));
+}
+
+} // namespace
+
+void FakeStore::insertUser(const domain::User &user)
+{
+    if (byName(m_users, user.name))
+        throw Error::alreadyExists(QStringLiteral("user '%1' already exists").arg(user.name));
+    m_users.insert(user.id, user);
+}
+
+std::optional<domain::User> FakeStore::findUserById(const QString &id)
+{
+    return m_users.contains(id) ? std::optional(m_users.value(id)) : std::nullopt;
+}
+
+std::optional<domain::User> FakeStore::findUserByName(const QString &name)
+{
+    return byName(m_users, name);
+}
+
+QList<domain::User> FakeStore::listUsers(const domain::PageQuery &query)
+{
+    return page(m_users, query, [](const domain::User &) { return true; });
+}
+
+int FakeStore::countUsers()
+{
+    return int(m_users.size());
+}
+
+int FakeStore::countAdmins()
+{
+    return int(
+        std::count_if(m_users.cbegin(), m_users.cend(), [](const domain::User &u) { return u.isAdmin(); }));
+}
+
+void FakeStore::updateUser(const domain::User &user)
+{
+    if (!m_users.contains(user.id))
+        throw missing(QStringLiteral("user"), user.id);
+    m_users[user.id].role = user.role;
+}
+
+void FakeStore::deleteUser(const QString &id)
+{
+    if (!m_users.remove(id))
+        throw missing(QStringLiteral("user"), id);
+    m_tokens.removeIf(
+        [&id](std::pair<const QString &, domain::Token &> entry) { return entry.second.userId == id; });
+    for (domain::Repository &repository : m_repositories)
+        repository.ownerIds.removeAll(id);
+    for (domain::Application &application : m_applications)
+        application.ownerIds.removeAll(id);
+}
+
+void FakeStore::insertToken(const domain::Token &token)
+{
+    if (findTokenBySecretHash(token.secretHash))
+        throw Error::alreadyExists(QStringLiteral("token secret already exists"));
+    m_tokens.insert(token.id, token);
+}
+
+std::optional<domain::Token> FakeStore::findTokenById(const QString &id)
+{
+    return m_tokens.contains(id) ? std::optional(withNames(m_tokens.value(id))) : std::nullopt;
+}
+
+std::optional<domain::Token> FakeStore::findTokenBySecretHash(const QByteArray &secretHash)
+{
+    for (const domain::Token &token : std::as_const(m_tokens)) {
+        if (token.secretHash == secretHash)
+            return withNames(token);
+    }
+    return std::nullopt;
+}
+
+QList<domain::Token> FakeStore::listTokens(const QString &userId)
+{
+    QList<domain::Token> tokens;
+    for (const domain::Token &token : std::as_const(m_tokens)) {
+        if (token.userId == userId)
+            tokens.append(withNames(token));
+    }
+    std::sort(tokens.begin(), tokens.end(),
+              [](const domain::Token &a, const domain::Token &b) { return a.createdAt > b.createdAt; });
+    return tokens;
+}
+
+void FakeStore::setTokenRevoked(const QString &id, const QDateTime &at)
+{
+    if (!m_tokens.contains(id))
+        throw missing(QStringLiteral("token"), id);
+    m_tokens[id].revokedAt = at;
+}
+
+void FakeStore::setTokenLastUsed(const QString &id, const QDateTime &at)
+{
+    if (!m_tokens.contains(id))
+        throw missing(QStringLiteral("token"), id);
+    m_tokens[id].lastUsedAt = at;
+    ++lastUsedWrites;
+}
+
+void FakeStore::insertRepository(const domain::Repository &repository)
+{
+    if (byName(m_repositories, repository.name))
+        throw Error::alreadyExists(QStringLiteral("repository '%1' already exists").arg(repository.name));
+    domain::Repository stored = repository;
+    stored.version = 1;
+    m_repositories.insert(stored.id, stored);
+}
+
+std::optional<domain::Repository> FakeStore::findRepositoryById(const QString &id)
+{
+    return m_repositories.contains(id) ? std::optional(withNames(m_repositories.value(id))) : std::nullopt;
+}
+
+std::optional<domain::Repository> FakeStore::findRepositoryByName(const QString &name)
+{
+    const auto repository = byName(m_repositories, name);
+    return repository ? std::optional(withNames(*repository)) : std::nullopt;
+}
+
+QList<domain::Repository> FakeStore::listRepositories(const domain::RepositoryFilter &filter,
+                                                      const domain::PageQuery &query)
+{
+    QList<domain::Repository> repositories =
+        page(m_repositories, query, [&filter](const domain::Repository &r) {
+            return filter.ownerId.isEmpty() || r.ownerIds.contains(filter.ownerId);
+        });
+    for (domain::Repository &repository : repositories)
+        repository = withNames(repository);
+    return repositories;
+}
+
+void FakeStore::updateRepository(const domain::Repository &repository)
+{
+    if (!m_repositories.contains(repository.id))
+        throw missing(QStringLiteral("repository"), repository.id);
+    domain::Repository &stored = m_repositories[repository.id];
+    if (stored.version != repository.version)
+        throw staleCopy(QStringLiteral("repository"), stored.name);
+    stored.url = repository.url;
+    stored.webhookSecret = repository.webhookSecret;
+    stored.ownerIds = repository.ownerIds;
+    stored.updatedAt = QDateTime::currentDateTimeUtc();
+    ++stored.version;
+}
+
+void FakeStore::deleteRepository(const QString &id)
+{
+    if (!m_repositories.remove(id))
+        throw missing(QStringLiteral("repository"), id);
+}
+
+int FakeStore::countApplicationsOfRepository(const QString &repositoryId)
+{
+    return int(std::count_if(
+        m_applications.cbegin(), m_applications.cend(),
+        [&repositoryId](const domain::Application &a) { return a.repositoryId == repositoryId; }));
+}
+
+void FakeStore::insertApplication(const domain::Application &application)
+{
+    if (byName(m_applications, application.name))
+        throw Error::alreadyExists(QStringLiteral("application '%1' already exists").arg(application.name));
+    checkWebsitesFree(application);
+    domain::Application stored = application;
+    stored.version = 1;
+    m_applications.insert(stored.id, stored);
+}
+
+std::optional<domain::Application> FakeStore::findApplicationById(const QString &id)
+{
+    return m_applications.contains(id) ? std::optional(withNames(m_applications.value(id))) : std::nullopt;
+}
+
+std::optional<domain::Application> FakeStore::findApplicationByName(const QString &name)
+{
+    const auto application = byName(m_applications, name);
+    return application ? std::optional(withNames(*application)) : std::nullopt;
+}
+
+QList<domain::Application> FakeStore::listApplications(const domain::ApplicationFilter &filter,
+                                                       const domain::PageQuery &query)
+{
+    QList<domain::Application> applications =
+        page(m_applications, query, [&filter](const domain::Application &a) {
+            return (filter.ownerId.isEmpty() || a.ownerIds.contains(filter.ownerId)) &&
+                   (filter.repositoryId.isEmpty() || a.repositoryId == filter.repositoryId);
+        });
+    for (domain::Application &application : applications)
+        application = withNames(application);
+    return applications;
+}
+
+void FakeStore::updateApplication(const domain::Application &application)
+{
+    if (!m_applications.contains(application.id))
+        throw missing(QStringLiteral("application"), application.id);
+    domain::Application &stored = m_applications[application.id];
+    if (racesToLose > 0) {
+        --racesToLose;
+        if (concurrentChange)
+            concurrentChange(stored);
+        ++stored.version;
+    }
+    if (stored.version != application.version)
+        throw staleCopy(QStringLiteral("application"), stored.name);
+    checkWebsitesFree(application);
+    domain::Application updated = application;
+    updated.name = stored.name;
+    updated.repositoryId = stored.repositoryId;
+    updated.createdAt = stored.createdAt;
+    updated.updatedAt = QDateTime::currentDateTimeUtc();
+    updated.version = stored.version + 1;
+    stored = updated;
+}
+
+void FakeStore::deleteApplication(const QString &id)
+{
+    if (!m_applications.remove(id))
+        throw missing(QStringLiteral("application"), id);
+}
+
+QStringList FakeStore::repositoriesOwnedOnlyBy(const QString &userId)
+{
+    QStringList names;
+    for (const domain::Repository &repository : std::as_const(m_repositories)) {
+        if (repository.ownerIds == QStringList{userId})
+            names.append(repository.name);
+    }
+    names.sort();
+    return names;
+}
+
+QStringList FakeStore::applicationsOwnedOnlyBy(const QString &userId)
+{
+    QStringList names;
+    for (const domain::Application &application : std::as_const(m_applications)) {
+        if (application.ownerIds == QStringList{userId})
+            names.append(application.name);
+    }
+    names.sort();
+    return names;
+}
+
+void FakeStore::sortOwners(QStringList &ownerIds, QStringList &ownerNames) const
+{
+    std::sort(ownerIds.begin(), ownerIds.end(), [this](const QString &a, const QString &b) {
+        return m_users.value(a).name < m_users.value(b).name;
+    });
+    ownerNames.clear();
+    for (const QString &id : std::as_const(ownerIds))
+        ownerNames.append(m_users.value(id).name);
+}
+
+domain::Repository FakeStore::withNames(domain::Repository repository) const
+{
+    sortOwners(repository.ownerIds, repository.ownerNames);
+    return repository;
+}
+
+domain::Application FakeStore::withNames(domain::Application application) const
+{
+    sortOwners(application.ownerIds, application.ownerNames);
+    application.repositoryName = m_repositories.value(application.repositoryId).name;
+    return application;
+}
+
+domain::Token FakeStore::withNames(domain::Token token) const
+{
+    token.userName = m_users.value(token.userId).name;
+    return token;
+}
+
+void FakeStore::checkWebsitesFree(const domain::Application &application) const
+{
+    for (const domain::Application &other : m_applications) {
+        if (other.id == application.id)
+            continue;
+        for (const domain::Website &website : application.websites) {
+            for (const domain::Website &taken : other.websites) {
+                if (website.fqdn == taken.fqdn && website.pathPrefix == taken.pathPrefix)
+                    throw Error::alreadyExists(
+                        QStringLiteral("website %1%2 is already used by application '%3'")
+                            .arg(website.fqdn, website.pathPrefix, other.name));
+            }
+        }
+    }
+}
+
+} // namespace vitrine::tests
