@@ -1,0 +1,59 @@
+#pragma once
+
+#include "usecases/application_service.h"
+#include "usecases/auth_service.h"
+#include "usecases/repository_service.h"
+#include "usecases/token_service.h"
+#include "usecases/user_service.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <chrono>
+#include <memory>
+
+namespace vitrine::adapters::grpc {
+
+// What SystemService.GetSystemInfo reports besides the clock and the caller.
+struct SystemFacts {
+    QString version;
+    QDateTime startedAt;
+    QString database; // "sqlite" or "postgresql"
+    bool allowLocalRepos = false;
+};
+
+struct GrpcServerOptions {
+    QString listenAddress = QStringLiteral("127.0.0.1:50051"); // host:port; port 0 picks a free one
+    QString tlsCertFile; // PEM; with tlsKeyFile, serve TLS; both empty: plaintext
+    QString tlsKeyFile;
+};
+
+struct UseCases {
+    usecases::AuthService &auth;
+    usecases::UserService &users;
+    usecases::TokenService &tokens;
+    usecases::RepositoryService &repositories;
+    usecases::ApplicationService &applications;
+};
+
+// The vitrine.v1 services, the gRPC health service and server reflection, on one listening port.
+// Every vitrine.v1 call must carry "authorization: Bearer <token>".
+class GrpcServer {
+public:
+    GrpcServer(UseCases useCases, SystemFacts facts);
+    ~GrpcServer();
+
+    // Binds and starts serving on gRPC's own threads; returns the bound port. Throws std::runtime_error
+    // with a message fit for the operator (naming the address) when the address cannot be bound (also
+    // when another process holds the port: SO_REUSEPORT is off) or the TLS files cannot be read.
+    int start(const GrpcServerOptions &options);
+
+    // Stops accepting calls, lets calls in flight finish for up to `grace`, then cancels the rest.
+    void shutdown(std::chrono::milliseconds grace);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace vitrine::adapters::grpc

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "domain/application.h"
+#include "domain/repository.h"
+#include "domain/token.h"
+#include "domain/user.h"
+#include "usecases/paging.h"
+#include "vitrine/v1/applications.pb.h"
+#include "vitrine/v1/common.pb.h"
+#include "vitrine/v1/repositories.pb.h"
+#include "vitrine/v1/tokens.pb.h"
+#include "vitrine/v1/users.pb.h"
+
+#include <google/protobuf/repeated_ptr_field.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <string>
+
+// Between domain types and vitrine.v1 messages. Conversions from requests check only what the wire allows
+// and the domain cannot express (unknown enum values, out-of-range numbers and times) and throw BadRequest
+// naming the field; the use cases validate the rest.
+namespace vitrine::adapters::grpc {
+
+template<typename T>
+using Repeated = google::protobuf::RepeatedPtrField<T>;
+
+inline QString toQString(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
+
+inline std::string toStd(const QString &text)
+{
+    return text.toStdString();
+}
+
+QStringList toQStringList(const Repeated<std::string> &texts);
+
+// A null time gives the zero timestamp; callers leave optional timestamp fields unset instead.
+google::protobuf::Timestamp toTimestamp(const QDateTime &time);
+// A UTC QDateTime; BadRequest on a timestamp outside 0001-01-01 … 9999-12-31.
+QDateTime fromTimestamp(const QString &field, const google::protobuf::Timestamp &timestamp);
+
+// Enums from the wire: the UNSPECIFIED value gives nullopt (each request says what it means there), and a
+// value this server does not know is BadRequest.
+v1::Role toPb(domain::Role role);
+std::optional<domain::Role> fromPb(const QString &field, v1::Role role);
+v1::DeployType toPb(domain::DeployType type);
+std::optional<domain::DeployType> fromPb(const QString &field, v1::DeployType type);
+v1::BuildType toPb(domain::BuildType type);
+std::optional<domain::BuildType> fromPb(const QString &field, v1::BuildType type);
+
+// field: where the config sits in the request ("build"). Its type is required.
+domain::BuildConfig fromPb(const QString &field, const v1::BuildConfig &build);
+// An empty path prefix means "/".
+QList<domain::Website> fromPb(const Repeated<v1::Website> &websites);
+// field: "env"; a key given twice is BadRequest ("env.KEY").
+domain::EnvVars fromPb(const QString &field, const Repeated<v1::EnvVar> &env);
+usecases::PageRequest fromPb(const v1::PageRequest &page);
+
+void toPb(const domain::User &user, v1::User *out);
+void toPb(const domain::Token &token, v1::Token *out);
+void toPb(const domain::Repository &repository, v1::Repository *out);
+void toPb(const domain::Application &application, v1::Application *out);
+void toPb(const domain::EnvVars &env, Repeated<v1::EnvVar> *out);
+
+} // namespace vitrine::adapters::grpc

@@ -1,0 +1,267 @@
+// vitrine-server: reads the configuration, builds the adapters, wires them into the use cases and serves
+// until SIGTERM or SIGINT.
+
+#include "adapters/grpc/grpc_server.h"
+#include "adapters/http/http_server.h"
+#include "adapters/store/sql_store.h"
+#include "app/logging.h"
+#include "app/server_config.h"
+#include "app/termination_signals.h"
+#include "usecases/application_service.h"
+#include "usecases/auth_service.h"
+#include "usecases/repository_service.h"
+#include "usecases/token_service.h"
+#include "usecases/user_service.h"
+
+#include <grpc/support/log.h>
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QTemporaryFile>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <system_error>
+
+namespace {
+
+using namespace vitrine;
+using app::lcServer;
+using app::logField;
+
+Q_LOGGING_CATEGORY(lcGrpcCore, "vitrine.grpc")
+
+constexpr int kExitStartupFailed = 1;
+constexpr int kExitBadConfiguration = 2;
+constexpr std::chrono::seconds kGrpcShutdownGrace{5};
+
+// The server cannot start; the message tells the operator why and what to change.
+class StartupError : public std::runtime_error {
+public:
+    explicit StartupError(const QString &message)
+        : std::runtime_error(message.toStdString())
+    {
+    }
+};
+
+QString whatOf(const std::exception &error)
+{
+    return QString::fromUtf8(error.what());
+}
+
+void prepareDataDir(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.exists() && !info.isDir()) {
+        throw StartupError(
+            QStringLiteral("the data directory %1 is not a directory; choose another with --data-dir")
+                .arg(path));
+    }
+    if (!info.exists()) {
+        std::error_code error;
+        std::filesystem::create_directories(path.toStdString(), error);
+        if (error) {
+            throw StartupError(QStringLiteral("cannot create the data directory %1: %2; choose another with "
+                                              "--data-dir")
+                                   .arg(path, QString::fromStdString(error.message())));
+        }
+        // It holds the database and the admin token: nobody else needs to read it.
+        QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    }
+    QTemporaryFile probe(QDir(path).filePath(QStringLiteral(".write-probe-XXXXXX")));
+    if (!probe.open() || probe.write("probe") != 5 || !probe.flush()) {
+        throw StartupError(
+            QStringLiteral("the data directory %1 is not writable (%2); fix its permissions or "
+                           "choose another with --data-dir")
+                .arg(path, probe.errorString()));
+    }
+}
+
+// gRPC's C core logs through gpr_log, straight to stderr unless told otherwise; this keeps its records in
+// the server's format and under its level filter.
+void forwardGrpcCoreLog(gpr_log_func_args *args)
+{
+    const QString source =
+        QStringLiteral("%1:%2").arg(QFileInfo(QString::fromUtf8(args->file)).fileName()).arg(args->line);
+    const QString message = QString::fromUtf8(args->message) + u' ' + logField(u"source", source);
+    switch (args->severity) {
+    case GPR_LOG_SEVERITY_DEBUG:
+        qCDebug(lcGrpcCore).noquote() << message;
+        break;
+    case GPR_LOG_SEVERITY_INFO:
+        qCInfo(lcGrpcCore).noquote() << message;
+        break;
+    case GPR_LOG_SEVERITY_ERROR:
+        // gRPC logs many recoverable events as errors; the server itself reports the failures that stop it.
+        qCWarning(lcGrpcCore).noquote() << message;
+        break;
+    }
+}
+
+std::unique_ptr<adapters::store::SqlStore> openStore(const QString &database)
+{
+    try {
+        return std::make_unique<adapters::store::SqlStore>(database);
+    } catch (const adapters::store::StoreOpenError &error) {
+        // Its message already names the database and the reason.
+        throw StartupError(whatOf(error));
+    }
+}
+
+// Writes the whole file or nothing (QSaveFile renames a finished temporary file into place), and restricts it
+// to its owner before the secret is in it.
+void writeAdminToken(const QString &path, const QString &secret)
+{
+    QSaveFile file(path);
+    const bool written = file.open(QIODevice::WriteOnly) &&
+                         file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
+                         file.write(secret.toUtf8() + '\n') > 0 && file.commit();
+    if (!written)
+        throw StartupError(
+            QStringLiteral("cannot write the admin token to %1: %2").arg(path, file.errorString()));
+}
+
+void bootstrapAdmin(usecases::AuthService &auth, domain::Store &store, const QString &tokenPath)
+{
+    std::optional<QString> secret;
+    try {
+        secret = auth.bootstrapAdmin();
+    } catch (const std::exception &error) {
+        throw StartupError(QStringLiteral("cannot create the admin user: %1").arg(whatOf(error)));
+    }
+    if (!secret)
+        return;
+    try {
+        writeAdminToken(tokenPath, *secret);
+    } catch (const StartupError &) {
+        // An admin whose token was never saved is unreachable, and the next start would not create another
+        // one on a store that has users: undo it so that the next start tries again.
+        if (const std::optional<domain::User> admin = store.findUserByName(QStringLiteral("admin")))
+            store.deleteUser(admin->id);
+        throw;
+    }
+    qCInfo(lcServer).noquote() << "created the admin user" << logField(u"token_file", tokenPath);
+}
+
+QString signalName(int signalNumber)
+{
+    switch (signalNumber) {
+    case SIGTERM:
+        return QStringLiteral("SIGTERM");
+    case SIGINT:
+        return QStringLiteral("SIGINT");
+    default:
+        return QString::number(signalNumber);
+    }
+}
+
+int serve(const app::ServerConfig &config)
+{
+    // Installed first: a signal that arrives while starting waits in the pipe until the event loop runs,
+    // so startup always completes (no half-applied migration, no half-written file) before the stop.
+    app::TerminationSignals terminationSignals;
+
+    qCInfo(lcServer).noquote() << "starting" << logField(u"version", QStringLiteral(VITRINE_VERSION))
+                               << logField(u"data_dir", config.dataDir)
+                               << logField(u"database", app::redactedDatabaseUrl(config.database))
+                               << logField(u"runtime", app::runtimeName(config.runtime))
+                               << logField(u"config", config.configFile.isEmpty() ? QStringLiteral("none")
+                                                                                  : config.configFile);
+    prepareDataDir(config.dataDir);
+    std::unique_ptr<adapters::store::SqlStore> store = openStore(config.database);
+
+    usecases::AuthService auth(*store);
+    usecases::UserService users(*store);
+    usecases::TokenService tokens(*store);
+    usecases::RepositoryService repositories(*store, usecases::RepositoryPolicy{config.allowLocalRepos});
+    usecases::ApplicationService applications(*store);
+
+    const QString adminTokenPath = QDir(config.dataDir).filePath(QStringLiteral("admin.token"));
+    bootstrapAdmin(auth, *store, adminTokenPath);
+
+    adapters::grpc::GrpcServer grpcServer(
+        adapters::grpc::UseCases{auth, users, tokens, repositories, applications},
+        adapters::grpc::SystemFacts{QStringLiteral(VITRINE_VERSION), QDateTime::currentDateTimeUtc(),
+                                    store->backendName(), config.allowLocalRepos});
+    int grpcPort = 0;
+    try {
+        grpcPort = grpcServer.start({config.grpcListen.toString(), config.tlsCertFile, config.tlsKeyFile});
+    } catch (const std::exception &error) {
+        throw StartupError(whatOf(error));
+    }
+
+    adapters::http::HttpServer httpServer(*store, QStringLiteral(VITRINE_VERSION));
+    quint16 httpPort = 0;
+    try {
+        httpPort = httpServer.listen(config.httpListen.hostAddress(), config.httpListen.port);
+    } catch (const std::exception &error) {
+        grpcServer.shutdown(std::chrono::milliseconds::zero());
+        throw StartupError(whatOf(error));
+    }
+
+    QObject::connect(&terminationSignals, &app::TerminationSignals::received, [](int signalNumber) {
+        qCInfo(lcServer).noquote() << "stopping" << logField(u"signal", signalName(signalNumber));
+        QCoreApplication::quit();
+    });
+
+    QString ready =
+        QStringLiteral("ready ") +
+        logField(u"grpc", config.grpcListen.toString(static_cast<quint16>(grpcPort))) + u' ' +
+        logField(u"grpc_tls", config.grpcUsesTls() ? QStringLiteral("on") : QStringLiteral("off")) + u' ' +
+        logField(u"http", config.httpListen.toString(httpPort)) + u' ' +
+        logField(u"router", config.routerListen.toString()) + u' ' + logField(u"data_dir", config.dataDir);
+    if (QFileInfo::exists(adminTokenPath))
+        ready += u' ' + logField(u"admin_token", adminTokenPath);
+    qCInfo(lcServer).noquote() << ready;
+
+    QCoreApplication::exec();
+
+    httpServer.close();
+    grpcServer.shutdown(kGrpcShutdownGrace);
+    store.reset();
+    qCInfo(lcServer) << "stopped";
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication application(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("vitrine-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(VITRINE_VERSION));
+
+    app::Invocation invocation;
+    try {
+        invocation =
+            app::parseInvocation(QCoreApplication::arguments(), QProcessEnvironment::systemEnvironment());
+    } catch (const app::ConfigError &error) {
+        std::fprintf(stderr, "vitrine-server: %s\n", qUtf8Printable(error.message()));
+        return kExitBadConfiguration;
+    }
+    switch (invocation.action) {
+    case app::Invocation::Action::PrintHelp:
+    case app::Invocation::Action::PrintVersion:
+        std::fputs(qUtf8Printable(invocation.text), stdout);
+        return 0;
+    case app::Invocation::Action::Serve:
+        break;
+    }
+
+    app::installLogHandler(invocation.config.logLevel, invocation.config.logFormat);
+    gpr_set_log_function(forwardGrpcCoreLog);
+    try {
+        return serve(invocation.config);
+    } catch (const std::exception &error) {
+        qCCritical(lcServer).noquote() << whatOf(error);
+        return kExitStartupFailed;
+    }
+}

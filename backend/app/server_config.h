@@ -1,0 +1,79 @@
+#pragma once
+
+#include "app/logging.h"
+
+#include <QHostAddress>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+#include <stdexcept>
+
+namespace vitrine::app {
+
+// The configuration cannot be accepted. The message names the flag, environment variable or config file key
+// (with the file's line) and says what is wrong.
+class ConfigError : public std::runtime_error {
+public:
+    explicit ConfigError(const QString &message);
+    QString message() const { return m_message; }
+
+private:
+    QString m_message;
+};
+
+// Where a server socket listens: an IP address or "localhost", and a port (0: any free port).
+struct ListenAddress {
+    QString host;
+    quint16 port = 0;
+
+    // "host:port", an IPv6 host in brackets.
+    QString toString() const;
+    // The same with another port, e.g. the one the socket actually bound.
+    QString toString(quint16 boundPort) const;
+    QHostAddress hostAddress() const;
+    bool isLoopback() const;
+};
+
+enum class RuntimeKind { Process, Docker };
+
+QString runtimeName(RuntimeKind runtime);
+
+struct ServerConfig {
+    ListenAddress grpcListen{QStringLiteral("127.0.0.1"), 50051};
+    ListenAddress httpListen{QStringLiteral("127.0.0.1"), 8081};
+    ListenAddress routerListen{QStringLiteral("127.0.0.1"), 8080};
+    QString dataDir; // absolute
+    QString
+        database; // the store URL: "postgresql://…" or "sqlite:/abs/path.db" (default DATA_DIR/vitrine.db)
+    RuntimeKind runtime = RuntimeKind::Process;
+    bool allowLocalRepos = false;
+    QString tlsCertFile; // absolute PEM paths; both set or both empty
+    QString tlsKeyFile;
+    bool allowPlaintext = false; // gRPC without TLS on a non-loopback address
+    LogLevel logLevel = LogLevel::Info;
+    LogFormat logFormat = LogFormat::Text;
+    QString configFile; // absolute; empty when none was given
+
+    bool grpcUsesTls() const { return !tlsCertFile.isEmpty(); }
+};
+
+// What a command line asks vitrine-server to do.
+struct Invocation {
+    enum class Action { Serve, PrintHelp, PrintVersion };
+    Action action = Action::Serve;
+    QString text; // the help or version text to print
+    ServerConfig config;
+};
+
+// Reads the configuration in layers, each overriding the one before: built-in defaults, the TOML file
+// (--config or VITRINE_CONFIG), the environment (VITRINE_*), the command line. `arguments` starts with the
+// program name. Relative paths in the file resolve against the file's folder, others against the current
+// directory. Throws ConfigError for an unknown flag or key, a value of the wrong type or out of range, and
+// for gRPC without TLS on a non-loopback address unless plaintext is explicitly allowed.
+Invocation parseInvocation(const QStringList &arguments, const QProcessEnvironment &environment);
+
+// The database URL without its password, fit for logs and messages.
+QString redactedDatabaseUrl(const QString &url);
+
+} // namespace vitrine::app

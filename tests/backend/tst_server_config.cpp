@@ -1,0 +1,431 @@
+#include "app/server_config.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using vitrine::app::ConfigError;
+using vitrine::app::Invocation;
+using vitrine::app::LogFormat;
+using vitrine::app::LogLevel;
+using vitrine::app::parseInvocation;
+using vitrine::app::RuntimeKind;
+using vitrine::app::ServerConfig;
+
+class TestServerConfig : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init();
+
+    void defaults();
+    void everySettingFromTheFile();
+    void everySettingFromTheEnvironment();
+    void everySettingFromFlags();
+    void layersOverrideInOrder_data();
+    void layersOverrideInOrder();
+    void plaintextOnlyOnLoopback_data();
+    void plaintextOnlyOnLoopback();
+    void rejectsWithAClearMessage_data();
+    void rejectsWithAClearMessage();
+    void databasePasswordIsNeverShown();
+    void helpListsEverySetting();
+
+private:
+    // Writes `toml` (when not empty) to {file}, replaces {file} and {dir} in the environment and the
+    // arguments, and parses them.
+    Invocation parse(const QString &toml, const QStringList &environment, const QStringList &arguments);
+    QString expand(QString text) const;
+    QString configPath() const { return m_dir->filePath(QStringLiteral("vitrine.toml")); }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestServerConfig::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+QString TestServerConfig::expand(QString text) const
+{
+    return text.replace(QStringLiteral("{file}"), configPath())
+        .replace(QStringLiteral("{dir}"), m_dir->path());
+}
+
+Invocation TestServerConfig::parse(const QString &toml, const QStringList &environment,
+                                   const QStringList &arguments)
+{
+    if (!toml.isEmpty()) {
+        QFile file(configPath());
+        if (!file.open(QIODevice::WriteOnly) || file.write(toml.toUtf8()) != toml.toUtf8().size())
+            qFatal("cannot write the test's config file");
+    }
+    QProcessEnvironment processEnvironment;
+    for (const QString &assignment : environment) {
+        const qsizetype equals = assignment.indexOf(u'=');
+        processEnvironment.insert(assignment.left(equals), expand(assignment.mid(equals + 1)));
+    }
+    QStringList commandLine{QStringLiteral("vitrine-server")};
+    for (const QString &argument : arguments)
+        commandLine.append(expand(argument));
+    return parseInvocation(commandLine, processEnvironment);
+}
+
+void TestServerConfig::defaults()
+{
+    const Invocation invocation = parse({}, {}, {});
+    QCOMPARE(invocation.action, Invocation::Action::Serve);
+    const ServerConfig &config = invocation.config;
+    QCOMPARE(config.grpcListen.toString(), QStringLiteral("127.0.0.1:50051"));
+    QCOMPARE(config.httpListen.toString(), QStringLiteral("127.0.0.1:8081"));
+    QCOMPARE(config.routerListen.toString(), QStringLiteral("127.0.0.1:8080"));
+    QCOMPARE(config.dataDir, QDir::current().absoluteFilePath(QStringLiteral("data")));
+    QCOMPARE(config.database,
+             QStringLiteral("sqlite:") + QDir::current().absoluteFilePath(QStringLiteral("data/vitrine.db")));
+    QCOMPARE(config.runtime, RuntimeKind::Process);
+    QVERIFY(!config.allowLocalRepos);
+    QVERIFY(!config.grpcUsesTls());
+    QVERIFY(!config.allowPlaintext);
+    QCOMPARE(config.logLevel, LogLevel::Info);
+    QCOMPARE(config.logFormat, LogFormat::Text);
+    QVERIFY(config.configFile.isEmpty());
+}
+
+void TestServerConfig::everySettingFromTheFile()
+{
+    const QString toml = QStringLiteral(R"([server]
+data_dir = "state"
+database = "postgresql://vitrine:secret@db.example:5433/vitrine"
+runtime = "docker"
+allow_local_repos = true
+
+[grpc]
+listen = "[::]:9443"
+tls_cert = "tls/cert.pem"
+tls_key = "/etc/vitrine/key.pem"
+allow_plaintext = false
+
+[http]
+listen = "0.0.0.0:9081"
+
+[router]
+listen = "0.0.0.0:80"
+
+[log]
+level = "debug"
+format = "json"
+)");
+    const ServerConfig config =
+        parse(toml, {}, {QStringLiteral("--config"), QStringLiteral("{file}")}).config;
+    QCOMPARE(config.configFile, configPath());
+    // Relative paths in the file are relative to the file, wherever the server was started.
+    QCOMPARE(config.dataDir, m_dir->filePath(QStringLiteral("state")));
+    QCOMPARE(config.database, QStringLiteral("postgresql://vitrine:secret@db.example:5433/vitrine"));
+    QCOMPARE(config.runtime, RuntimeKind::Docker);
+    QVERIFY(config.allowLocalRepos);
+    QCOMPARE(config.grpcListen.toString(), QStringLiteral("[::]:9443"));
+    QCOMPARE(config.tlsCertFile, m_dir->filePath(QStringLiteral("tls/cert.pem")));
+    QCOMPARE(config.tlsKeyFile, QStringLiteral("/etc/vitrine/key.pem"));
+    QVERIFY(config.grpcUsesTls());
+    QCOMPARE(config.httpListen.toString(), QStringLiteral("0.0.0.0:9081"));
+    QCOMPARE(config.routerListen.toString(), QStringLiteral("0.0.0.0:80"));
+    QCOMPARE(config.logLevel, LogLevel::Debug);
+    QCOMPARE(config.logFormat, LogFormat::Json);
+}
+
+void TestServerConfig::everySettingFromTheEnvironment()
+{
+    const ServerConfig config = parse({},
+                                      {
+                                          QStringLiteral("VITRINE_DATA_DIR={dir}/state"),
+                                          QStringLiteral("VITRINE_DATABASE=postgres://db.example/vitrine"),
+                                          QStringLiteral("VITRINE_RUNTIME=docker"),
+                                          QStringLiteral("VITRINE_ALLOW_LOCAL_REPOS=yes"),
+                                          QStringLiteral("VITRINE_GRPC_LISTEN=10.0.0.1:50051"),
+                                          QStringLiteral("VITRINE_GRPC_TLS_CERT=/tls/cert.pem"),
+                                          QStringLiteral("VITRINE_GRPC_TLS_KEY=/tls/key.pem"),
+                                          QStringLiteral("VITRINE_HTTP_LISTEN=localhost:9081"),
+                                          QStringLiteral("VITRINE_ROUTER_LISTEN=127.0.0.1:0"),
+                                          QStringLiteral("VITRINE_LOG_LEVEL=warning"),
+                                          QStringLiteral("VITRINE_LOG_FORMAT=json"),
+                                      },
+                                      {})
+                                    .config;
+    QCOMPARE(config.dataDir, m_dir->filePath(QStringLiteral("state")));
+    QCOMPARE(config.database, QStringLiteral("postgresql://db.example/vitrine"));
+    QCOMPARE(config.runtime, RuntimeKind::Docker);
+    QVERIFY(config.allowLocalRepos);
+    QCOMPARE(config.grpcListen.toString(), QStringLiteral("10.0.0.1:50051"));
+    QCOMPARE(config.tlsCertFile, QStringLiteral("/tls/cert.pem"));
+    QCOMPARE(config.tlsKeyFile, QStringLiteral("/tls/key.pem"));
+    QCOMPARE(config.httpListen.toString(), QStringLiteral("localhost:9081"));
+    QCOMPARE(config.routerListen.port, quint16(0));
+    QCOMPARE(config.logLevel, LogLevel::Warning);
+    QCOMPARE(config.logFormat, LogFormat::Json);
+}
+
+void TestServerConfig::everySettingFromFlags()
+{
+    const ServerConfig config = parse({}, {},
+                                      {
+                                          QStringLiteral("--data-dir"),
+                                          QStringLiteral("{dir}/state"),
+                                          QStringLiteral("--database=sqlite:{dir}/other.db"),
+                                          QStringLiteral("--runtime"),
+                                          QStringLiteral("process"),
+                                          QStringLiteral("--allow-local-repos"),
+                                          QStringLiteral("--grpc-listen"),
+                                          QStringLiteral("[::1]:0"),
+                                          QStringLiteral("--http-listen"),
+                                          QStringLiteral("127.0.0.1:0"),
+                                          QStringLiteral("--router-listen"),
+                                          QStringLiteral("127.0.0.1:8888"),
+                                          QStringLiteral("--log-level"),
+                                          QStringLiteral("error"),
+                                          QStringLiteral("--log-format"),
+                                          QStringLiteral("text"),
+                                      })
+                                    .config;
+    QCOMPARE(config.dataDir, m_dir->filePath(QStringLiteral("state")));
+    QCOMPARE(config.database, QStringLiteral("sqlite:") + m_dir->filePath(QStringLiteral("other.db")));
+    QCOMPARE(config.runtime, RuntimeKind::Process);
+    QVERIFY(config.allowLocalRepos);
+    QCOMPARE(config.grpcListen.toString(), QStringLiteral("[::1]:0"));
+    QVERIFY(config.grpcListen.isLoopback());
+    QCOMPARE(config.httpListen.toString(), QStringLiteral("127.0.0.1:0"));
+    QCOMPARE(config.routerListen.toString(), QStringLiteral("127.0.0.1:8888"));
+    QCOMPARE(config.logLevel, LogLevel::Error);
+    QCOMPARE(config.logFormat, LogFormat::Text);
+}
+
+void TestServerConfig::layersOverrideInOrder_data()
+{
+    QTest::addColumn<QString>("toml");
+    QTest::addColumn<QStringList>("environment");
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("expectedGrpcListen");
+    QTest::addColumn<QString>("expectedDatabase");
+
+    const QString file =
+        QStringLiteral("[grpc]\nlisten = \"127.0.0.1:1001\"\n[server]\ndata_dir = \"from-file\"\n");
+    const QStringList useFile{QStringLiteral("--config"), QStringLiteral("{file}")};
+    const QString fileDatabase = QStringLiteral("sqlite:{dir}/from-file/vitrine.db");
+
+    QTest::newRow("defaults") << QString() << QStringList() << QStringList()
+                              << QStringLiteral("127.0.0.1:50051")
+                              << QStringLiteral("sqlite:") +
+                                     QDir::current().absoluteFilePath(QStringLiteral("data/vitrine.db"));
+    QTest::newRow("file over defaults")
+        << file << QStringList() << useFile << QStringLiteral("127.0.0.1:1001") << fileDatabase;
+    QTest::newRow("VITRINE_CONFIG names the file")
+        << file << QStringList{QStringLiteral("VITRINE_CONFIG={file}")} << QStringList()
+        << QStringLiteral("127.0.0.1:1001") << fileDatabase;
+    QTest::newRow("environment over file")
+        << file << QStringList{QStringLiteral("VITRINE_GRPC_LISTEN=127.0.0.1:1002")} << useFile
+        << QStringLiteral("127.0.0.1:1002") << fileDatabase;
+    QTest::newRow("flag over environment")
+        << file
+        << QStringList{QStringLiteral("VITRINE_GRPC_LISTEN=127.0.0.1:1002"),
+                       QStringLiteral("VITRINE_DATA_DIR={dir}/from-env")}
+        << (useFile + QStringList{QStringLiteral("--grpc-listen"), QStringLiteral("127.0.0.1:1003")})
+        << QStringLiteral("127.0.0.1:1003") << QStringLiteral("sqlite:{dir}/from-env/vitrine.db");
+    QTest::newRow("last flag wins")
+        << QString() << QStringList()
+        << QStringList{QStringLiteral("--grpc-listen"), QStringLiteral("127.0.0.1:1"),
+                       QStringLiteral("--grpc-listen"), QStringLiteral("127.0.0.1:2")}
+        << QStringLiteral("127.0.0.1:2")
+        << QStringLiteral("sqlite:") + QDir::current().absoluteFilePath(QStringLiteral("data/vitrine.db"));
+    QTest::newRow("an explicit database is kept")
+        << file << QStringList{QStringLiteral("VITRINE_DATABASE=postgresql://db.example/vitrine")} << useFile
+        << QStringLiteral("127.0.0.1:1001") << QStringLiteral("postgresql://db.example/vitrine");
+    QTest::newRow("empty variables are unset")
+        << file << QStringList{QStringLiteral("VITRINE_GRPC_LISTEN="), QStringLiteral("VITRINE_DATA_DIR=")}
+        << useFile << QStringLiteral("127.0.0.1:1001") << fileDatabase;
+}
+
+void TestServerConfig::layersOverrideInOrder()
+{
+    QFETCH(QString, toml);
+    QFETCH(QStringList, environment);
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, expectedGrpcListen);
+    QFETCH(QString, expectedDatabase);
+
+    const ServerConfig config = parse(toml, environment, arguments).config;
+    QCOMPARE(config.grpcListen.toString(), expectedGrpcListen);
+    QCOMPARE(config.database, expand(expectedDatabase));
+}
+
+void TestServerConfig::plaintextOnlyOnLoopback_data()
+{
+    QTest::addColumn<QString>("toml");
+    QTest::addColumn<bool>("accepted");
+
+    QTest::newRow("IPv4 loopback") << QStringLiteral("[grpc]\nlisten = \"127.0.0.1:50051\"\n") << true;
+    QTest::newRow("IPv6 loopback") << QStringLiteral("[grpc]\nlisten = \"[::1]:50051\"\n") << true;
+    QTest::newRow("localhost") << QStringLiteral("[grpc]\nlisten = \"localhost:50051\"\n") << true;
+    QTest::newRow("every interface") << QStringLiteral("[grpc]\nlisten = \"0.0.0.0:50051\"\n") << false;
+    QTest::newRow("a LAN address") << QStringLiteral("[grpc]\nlisten = \"192.168.1.5:50051\"\n") << false;
+    QTest::newRow("explicitly allowed")
+        << QStringLiteral("[grpc]\nlisten = \"0.0.0.0:50051\"\nallow_plaintext = true\n") << true;
+    QTest::newRow("TLS") << QStringLiteral("[grpc]\nlisten = \"0.0.0.0:50051\"\ntls_cert = \"c.pem\"\n"
+                                           "tls_key = \"k.pem\"\n")
+                         << true;
+}
+
+void TestServerConfig::plaintextOnlyOnLoopback()
+{
+    QFETCH(QString, toml);
+    QFETCH(bool, accepted);
+
+    try {
+        parse(toml, {}, {QStringLiteral("--config"), QStringLiteral("{file}")});
+        QVERIFY2(accepted, "a plaintext non-loopback listen address was accepted");
+    } catch (const ConfigError &error) {
+        QVERIFY2(!accepted, qUtf8Printable(error.message()));
+        QVERIFY2(error.message().contains(QStringLiteral("tls_cert")), qUtf8Printable(error.message()));
+        QVERIFY2(error.message().contains(QStringLiteral("allow_plaintext")),
+                 qUtf8Printable(error.message()));
+    }
+}
+
+void TestServerConfig::rejectsWithAClearMessage_data()
+{
+    QTest::addColumn<QString>("toml");
+    QTest::addColumn<QStringList>("environment");
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QStringList>("expectedFragments");
+
+    const QStringList useFile{QStringLiteral("--config"), QStringLiteral("{file}")};
+    const auto flag = [](const char *name, const char *value) {
+        return QStringList{QString::fromUtf8(name), QString::fromUtf8(value)};
+    };
+
+    QTest::newRow("port out of range")
+        << QString() << QStringList() << flag("--grpc-listen", "127.0.0.1:99999")
+        << QStringList{QStringLiteral("--grpc-listen"), QStringLiteral("\"127.0.0.1:99999\""),
+                       QStringLiteral("0 to 65535")};
+    QTest::newRow("no port") << QString() << QStringList() << flag("--router-listen", "127.0.0.1")
+                             << QStringList{QStringLiteral("--router-listen"), QStringLiteral("HOST:PORT")};
+    QTest::newRow("host name") << QString()
+                               << QStringList{QStringLiteral("VITRINE_HTTP_LISTEN=example.com:80")}
+                               << QStringList()
+                               << QStringList{QStringLiteral("VITRINE_HTTP_LISTEN"),
+                                              QStringLiteral("example.com:80"),
+                                              QStringLiteral("IP address or localhost")};
+    QTest::newRow("IPv6 without brackets")
+        << QString() << QStringList() << flag("--grpc-listen", "::1:50051")
+        << QStringList{QStringLiteral("--grpc-listen"), QStringLiteral("[::1]")};
+    QTest::newRow("unknown flag") << QString() << QStringList()
+                                  << QStringList{QStringLiteral("--grpc-listn=x")}
+                                  << QStringList{QStringLiteral("grpc-listn")};
+    QTest::newRow("stray argument") << QString() << QStringList() << QStringList{QStringLiteral("serve")}
+                                    << QStringList{QStringLiteral("\"serve\"")};
+    QTest::newRow("log level") << QString() << QStringList() << flag("--log-level", "verbose")
+                               << QStringList{QStringLiteral("--log-level"), QStringLiteral("verbose"),
+                                              QStringLiteral("debug, info, warning, error")};
+    QTest::newRow("log format") << QString() << QStringList{QStringLiteral("VITRINE_LOG_FORMAT=xml")}
+                                << QStringList()
+                                << QStringList{QStringLiteral("VITRINE_LOG_FORMAT"),
+                                               QStringLiteral("text, json")};
+    QTest::newRow("runtime") << QString() << QStringList() << flag("--runtime", "kubernetes")
+                             << QStringList{QStringLiteral("--runtime"), QStringLiteral("process, docker")};
+    QTest::newRow("boolean variable")
+        << QString() << QStringList{QStringLiteral("VITRINE_ALLOW_LOCAL_REPOS=maybe")} << QStringList()
+        << QStringList{QStringLiteral("VITRINE_ALLOW_LOCAL_REPOS"), QStringLiteral("true or false")};
+    QTest::newRow("database scheme") << QString() << QStringList() << flag("--database", "mysql://db/vitrine")
+                                     << QStringList{QStringLiteral("--database"),
+                                                    QStringLiteral("postgresql://")};
+    QTest::newRow("empty data dir") << QString() << QStringList()
+                                    << QStringList{QStringLiteral("--data-dir=")}
+                                    << QStringList{QStringLiteral("--data-dir"), QStringLiteral("empty")};
+    QTest::newRow("missing config file")
+        << QString() << QStringList() << flag("--config", "/nonexistent/vitrine.toml")
+        << QStringList{QStringLiteral("cannot read the config file"),
+                       QStringLiteral("/nonexistent/vitrine.toml")};
+    QTest::newRow("TOML syntax") << QStringLiteral("[grpc]\nlisten = \"127.0.0.1:1\n") << QStringList()
+                                 << useFile
+                                 << QStringList{QStringLiteral("{file}:2:"), QStringLiteral("TOML")};
+    QTest::newRow("unknown key") << QStringLiteral(
+                                        "[grpc]\nlisten = \"127.0.0.1:1\"\nlisen = \"127.0.0.1:2\"\n")
+                                 << QStringList() << useFile
+                                 << QStringList{QStringLiteral("{file}:3:"), QStringLiteral("\"grpc.lisen\""),
+                                                QStringLiteral("listen, tls_cert")};
+    QTest::newRow("unknown section") << QStringLiteral("[grcp]\nlisten = \"127.0.0.1:1\"\n") << QStringList()
+                                     << useFile
+                                     << QStringList{QStringLiteral("{file}:1:"), QStringLiteral("\"grcp\"")};
+    QTest::newRow("key outside a section")
+        << QStringLiteral("data_dir = \"x\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:1:"), QStringLiteral("\"data_dir\"")};
+    QTest::newRow("string where a boolean belongs")
+        << QStringLiteral("[grpc]\nallow_plaintext = \"yes\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:2: grpc.allow_plaintext"), QStringLiteral("true or false"),
+                       QStringLiteral("string")};
+    QTest::newRow("number where a string belongs")
+        << QStringLiteral("[http]\nlisten = 8081\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:2: http.listen"), QStringLiteral("string"),
+                       QStringLiteral("integer")};
+    QTest::newRow("bad value in the file")
+        << QStringLiteral("# comment\n[grpc]\n\nlisten = \"127.0.0.1:99999\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:4: grpc.listen"), QStringLiteral("127.0.0.1:99999")};
+    QTest::newRow("certificate without key")
+        << QStringLiteral("[grpc]\ntls_cert = \"cert.pem\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("grpc.tls_key"), QStringLiteral("VITRINE_GRPC_TLS_KEY")};
+    QTest::newRow("plaintext on every interface")
+        << QString() << QStringList() << flag("--grpc-listen", "0.0.0.0:50051")
+        << QStringList{QStringLiteral("0.0.0.0:50051"), QStringLiteral("tls_cert"),
+                       QStringLiteral("allow_plaintext = true")};
+}
+
+void TestServerConfig::rejectsWithAClearMessage()
+{
+    QFETCH(QString, toml);
+    QFETCH(QStringList, environment);
+    QFETCH(QStringList, arguments);
+    QFETCH(QStringList, expectedFragments);
+
+    try {
+        parse(toml, environment, arguments);
+        QFAIL("the configuration was accepted");
+    } catch (const ConfigError &error) {
+        for (const QString &fragment : std::as_const(expectedFragments)) {
+            QVERIFY2(
+                error.message().contains(expand(fragment)),
+                qUtf8Printable(
+                    QStringLiteral("\"%1\" does not mention \"%2\"").arg(error.message(), expand(fragment))));
+        }
+    }
+}
+
+void TestServerConfig::databasePasswordIsNeverShown()
+{
+    try {
+        parse({}, {},
+              {QStringLiteral("--database"), QStringLiteral("postgresql://vitrine:s3cret@db.example:5432")});
+        QFAIL("a PostgreSQL URL without a database name was accepted");
+    } catch (const ConfigError &error) {
+        QVERIFY2(error.message().contains(QStringLiteral("--database")), qUtf8Printable(error.message()));
+        QVERIFY2(!error.message().contains(QStringLiteral("s3cret")), qUtf8Printable(error.message()));
+    }
+    QCOMPARE(vitrine::app::redactedDatabaseUrl(QStringLiteral("postgresql://vitrine:s3cret@db:5432/vitrine")),
+             QStringLiteral("postgresql://vitrine@db:5432/vitrine"));
+}
+
+void TestServerConfig::helpListsEverySetting()
+{
+    const Invocation help = parse({}, {}, {QStringLiteral("--help")});
+    QCOMPARE(help.action, Invocation::Action::PrintHelp);
+    for (const char *fragment : {"--grpc-listen", "--http-listen", "--router-listen", "--data-dir",
+                                 "--database", "--runtime", "--allow-local-repos", "--config", "--log-level",
+                                 "--log-format", "VITRINE_GRPC_TLS_CERT", "grpc.allow_plaintext"}) {
+        QVERIFY2(help.text.contains(QString::fromUtf8(fragment)), fragment);
+    }
+    const Invocation version = parse({}, {}, {QStringLiteral("--version")});
+    QCOMPARE(version.action, Invocation::Action::PrintVersion);
+    QVERIFY(version.text.contains(QStringLiteral(VITRINE_VERSION)));
+}
+
+QTEST_GUILESS_MAIN(TestServerConfig)
+#include "tst_server_config.moc"
