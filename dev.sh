@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# Vitrine's developer entry point: ./dev.sh run | test | setup | build | format | bench (./dev.sh help).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$PWD
+readonly ROOT
+readonly PRESET=default
+readonly BUILD_DIR=$ROOT/build/$PRESET
+readonly DATA_DIR=${VITRINE_DATA_DIR:-$ROOT/data}
+# The folders whose C++ sources must be clang-formatted.
+readonly FORMATTED_DIRS=(backend cli desktop tests bench)
+
+# Every Debian 12 package Vitrine needs to build, test and run: the one list.
+readonly PACKAGES=(
+    cmake ninja-build g++ ccache pkg-config clang-format
+    qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev
+    qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    libqt6sql6-sqlite libqt6sql6-psql libqt6svg6
+    libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+    libgit2-dev libarchive-dev libcurl4-openssl-dev libtomlplusplus-dev qtkeychain-qt6-dev
+    postgresql openssl libssl-dev
+)
+
+# ccache keys on paths: relative to the checkout, a fresh clone elsewhere still hits the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+
+say() { printf 'dev.sh: %s\n' "$*"; }
+fail() {
+    printf 'dev.sh: %s\n' "$*" >&2
+    exit 1
+}
+
+usage() {
+    cat <<EOF
+Usage: ./dev.sh COMMAND [ARGS...]
+
+  run [SERVER-FLAGS...]  install what is missing, build, start vitrine-server on ./data (and the desktop
+                         app when a display is there); extra flags go to vitrine-server
+  test [CTEST-ARGS...]   install, check formatting, build, run every test (extra args go to ctest)
+  setup                  install the missing Debian packages only
+  build                  install, configure (preset "$PRESET") and build into build/$PRESET
+  format                 clang-format every C++ source in place
+  bench                  build, then run the benchmarks in build/$PRESET/bench
+EOF
+}
+
+missing_packages() {
+    local installed
+    # One dpkg-query for all: a package dpkg has never heard of is simply not listed.
+    installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PACKAGES[@]}" 2>/dev/null |
+        awk '$2 == "installed" { print $1 }' || true)
+    local package
+    for package in "${PACKAGES[@]}"; do
+        grep -qxF -- "$package" <<<"$installed" || printf '%s\n' "$package"
+    done
+}
+
+cmd_setup() {
+    local missing
+    mapfile -t missing < <(missing_packages)
+    if ((${#missing[@]} == 0)); then
+        return 0
+    fi
+    say "installing ${missing[*]}"
+    local as_root=()
+    if ((EUID != 0)); then
+        command -v sudo >/dev/null || fail "installing packages needs root; run as root or install sudo"
+        as_root=(sudo)
+    fi
+    "${as_root[@]}" apt-get -q update
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q install -y "${missing[@]}"
+}
+
+cmd_build() {
+    cmd_setup
+    if [[ ! -f $BUILD_DIR/build.ninja ]]; then
+        cmake --preset "$PRESET"
+    fi
+    # Ninja re-runs CMake by itself when a CMakeLists.txt changed.
+    ninja -C "$BUILD_DIR"
+}
+
+cxx_sources() {
+    local dirs=() dir
+    for dir in "${FORMATTED_DIRS[@]}"; do
+        [[ -d $dir ]] && dirs+=("$dir")
+    done
+    ((${#dirs[@]})) || return 0
+    find "${dirs[@]}" -type f \( -name '*.h' -o -name '*.cpp' \) | sort
+}
+
+check_format() {
+    local files unformatted=() file
+    mapfile -t files < <(cxx_sources)
+    for file in "${files[@]}"; do
+        clang-format --dry-run --Werror "$file" >/dev/null 2>&1 || unformatted+=("$file")
+    done
+    if ((${#unformatted[@]})); then
+        {
+            say "${#unformatted[@]} file(s) do not follow .clang-format:"
+            printf '  %s\n' "${unformatted[@]}"
+            echo "Fix them with: ./dev.sh format   (or: clang-format -i FILE...)"
+        } >&2
+        exit 1
+    fi
+    say "formatting: ${#files[@]} files OK"
+}
+
+cmd_format() {
+    cmd_setup
+    local files
+    mapfile -t files < <(cxx_sources)
+    ((${#files[@]})) && clang-format -i "${files[@]}"
+    say "formatted ${#files[@]} files"
+}
+
+cmd_test() {
+    cmd_setup
+    check_format
+    cmd_build
+    QT_QPA_PLATFORM=offscreen ctest --test-dir "$BUILD_DIR" --output-on-failure "$@"
+}
+
+cmd_bench() {
+    cmd_build
+    local benchmarks bench
+    mapfile -t benchmarks < <(find "$BUILD_DIR/bench" -maxdepth 1 -type f -executable 2>/dev/null | sort)
+    ((${#benchmarks[@]})) || fail "no benchmark executables in $BUILD_DIR/bench"
+    for bench in "${benchmarks[@]}"; do
+        say "running ${bench#"$ROOT"/}"
+        "$bench"
+    done
+}
+
+# The value of FIELD in the server's "ready" log line, text (field=value) or JSON ("field":"value").
+ready_field() {
+    local field=$1 line
+    line=$(grep -m1 -E "$READY_LINE" "$SERVER_LOG") || return 0
+    if [[ $line =~ (^|[\ \"])$field(=|\":\")([^\ \"]+) ]]; then
+        printf '%s\n' "${BASH_REMATCH[3]}"
+    fi
+}
+
+# A listening address as a client on this machine dials it.
+dialable() {
+    sed -E 's/^0\.0\.0\.0:/127.0.0.1:/; s/^\[::\]:/[::1]:/' <<<"$1"
+}
+
+SERVER_PID=
+DESKTOP_PID=
+# A copy of the server's log of the last `./dev.sh run`, for this script to read and for you to look back at.
+readonly SERVER_LOG=$BUILD_DIR/vitrine-server.log
+readonly READY_LINE='( ready |"msg":"ready")'
+
+stop_desktop() {
+    if [[ -n $DESKTOP_PID ]] && kill -0 "$DESKTOP_PID" 2>/dev/null; then
+        kill -TERM "$DESKTOP_PID" 2>/dev/null || true
+        wait "$DESKTOP_PID" 2>/dev/null || true
+    fi
+}
+
+# Ctrl+C or a TERM to dev.sh: ask the server for its clean shutdown; the main loop then waits for it.
+on_stop_signal() {
+    if [[ -n $SERVER_PID ]]; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+    fi
+}
+
+on_exit() {
+    stop_desktop
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+}
+
+# Prints where the running server listens, and starts the desktop app on it when there is a display.
+announce_and_start_desktop() {
+    local desktop=$BUILD_DIR/desktop/app/vitrine
+    local cli=$BUILD_DIR/cli/vitrinectl
+    local grpc http token_file=$DATA_DIR/admin.token
+    grpc=$(dialable "$(ready_field grpc)")
+    http=$(dialable "$(ready_field http)")
+    cat <<EOF
+
+Vitrine is running (Ctrl+C stops it).
+  gRPC API     $grpc
+  HTTP         http://$http/healthz
+  data         ${DATA_DIR#"$ROOT"/}
+  server log   ${SERVER_LOG#"$ROOT"/}
+  admin token  ${token_file#"$ROOT"/}
+Try:
+  export VITRINE_SERVER=$grpc VITRINE_TOKEN=\$(cat ${token_file#"$ROOT"/})
+  ${cli#"$ROOT"/} users create alice
+
+EOF
+
+    if [[ -n ${DISPLAY:-}${WAYLAND_DISPLAY:-} ]]; then
+        if [[ -x $desktop ]]; then
+            local token=
+            [[ ! -r $token_file ]] || token=$(<"$token_file")
+            VITRINE_SERVER=$grpc VITRINE_TOKEN=$token "$desktop" &
+            DESKTOP_PID=$!
+            say "started the desktop app (pid $DESKTOP_PID)"
+        else
+            say "no desktop app in the build (configured with VITRINE_BUILD_DESKTOP=OFF?)"
+        fi
+    fi
+}
+
+cmd_run() {
+    cmd_build
+    local server=$BUILD_DIR/backend/app/vitrine-server
+    [[ -x $server ]] || fail "$server was not built"
+
+    : >"$SERVER_LOG"
+    trap on_exit EXIT
+    trap on_stop_signal INT TERM
+    # The server logs to stderr. The copy's tee ignores Ctrl+C: it must outlive the server's last words.
+    "$server" --allow-local-repos --data-dir "$DATA_DIR" "$@" \
+        2> >(trap '' INT TERM && exec tee -a "$SERVER_LOG" >&2) &
+    SERVER_PID=$!
+
+    # The "ready" line says where the server listens. It is an info record: above that log level it never
+    # comes, and the server just runs on.
+    local waited=0
+    until grep -qE "$READY_LINE" "$SERVER_LOG"; do
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            local status=0
+            wait "$SERVER_PID" || status=$?
+            SERVER_PID=
+            fail "vitrine-server stopped before it was ready (exit status $status); see its messages above"
+        fi
+        if ((waited++ == 300)); then
+            say "vitrine-server logged no \"ready\" line in 60 s (log level above info?); it keeps running"
+            break
+        fi
+        sleep 0.2
+    done
+    if grep -qE "$READY_LINE" "$SERVER_LOG"; then
+        announce_and_start_desktop
+    fi
+
+    # `wait` returns early when a trapped signal arrives; keep waiting until the server has really exited.
+    local status=0
+    while kill -0 "$SERVER_PID" 2>/dev/null; do
+        status=0
+        wait "$SERVER_PID" || status=$?
+    done
+    SERVER_PID=
+    stop_desktop
+    return "$status"
+}
+
+main() {
+    local command=${1:-help}
+    (($# == 0)) || shift
+    case $command in
+    run) cmd_run "$@" ;;
+    test) cmd_test "$@" ;;
+    setup) cmd_setup ;;
+    build) cmd_build ;;
+    format) cmd_format ;;
+    bench) cmd_bench ;;
+    help | -h | --help) usage ;;
+    *)
+        usage >&2
+        exit 2
+        ;;
+    esac
+}
+
+main "$@"
