@@ -1,6 +1,7 @@
 // vitrine-server: reads the configuration, builds the adapters, wires them into the use cases and serves
 // until SIGTERM or SIGINT.
 
+#include "adapters/grpc/grpc_logging.h"
 #include "adapters/grpc/grpc_server.h"
 #include "adapters/http/http_server.h"
 #include "adapters/store/sql_store.h"
@@ -12,8 +13,6 @@
 #include "usecases/repository_service.h"
 #include "usecases/token_service.h"
 #include "usecases/user_service.h"
-
-#include <grpc/support/log.h>
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -36,8 +35,6 @@ namespace {
 using namespace vitrine;
 using app::lcServer;
 using app::logField;
-
-Q_LOGGING_CATEGORY(lcGrpcCore, "vitrine.grpc")
 
 constexpr int kExitStartupFailed = 1;
 constexpr int kExitBadConfiguration = 2;
@@ -82,27 +79,6 @@ void prepareDataDir(const QString &path)
             QStringLiteral("the data directory %1 is not writable (%2); fix its permissions or "
                            "choose another with --data-dir")
                 .arg(path, probe.errorString()));
-    }
-}
-
-// gRPC's C core logs through gpr_log, straight to stderr unless told otherwise; this keeps its records in
-// the server's format and under its level filter.
-void forwardGrpcCoreLog(gpr_log_func_args *args)
-{
-    const QString source =
-        QStringLiteral("%1:%2").arg(QFileInfo(QString::fromUtf8(args->file)).fileName()).arg(args->line);
-    const QString message = QString::fromUtf8(args->message) + u' ' + logField(u"source", source);
-    switch (args->severity) {
-    case GPR_LOG_SEVERITY_DEBUG:
-        qCDebug(lcGrpcCore).noquote() << message;
-        break;
-    case GPR_LOG_SEVERITY_INFO:
-        qCInfo(lcGrpcCore).noquote() << message;
-        break;
-    case GPR_LOG_SEVERITY_ERROR:
-        // gRPC logs many recoverable events as errors; the server itself reports the failures that stop it.
-        qCWarning(lcGrpcCore).noquote() << message;
-        break;
     }
 }
 
@@ -257,7 +233,7 @@ int main(int argc, char *argv[])
     }
 
     app::installLogHandler(invocation.config.logLevel, invocation.config.logFormat);
-    gpr_set_log_function(forwardGrpcCoreLog);
+    adapters::grpc::forwardCoreLogsToQt();
     try {
         return serve(invocation.config);
     } catch (const std::exception &error) {

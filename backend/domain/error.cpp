@@ -2,6 +2,10 @@
 
 namespace vitrine::domain {
 
+namespace {
+constexpr qsizetype kMaxQuotedLength = 64;
+} // namespace
+
 Error::Error(ErrorKind kind, const QString &message, const QString &field)
     : std::runtime_error(message.toStdString())
     , m_kind(kind)
@@ -17,7 +21,7 @@ Error Error::badRequest(const QString &field, const QString &problem)
 
 Error Error::notFound(const QString &what, const QString &key)
 {
-    return Error(ErrorKind::NotFound, QStringLiteral("%1 '%2' not found").arg(what, key));
+    return Error(ErrorKind::NotFound, QStringLiteral("%1 %2 not found").arg(what, quoted(key)));
 }
 
 Error Error::alreadyExists(const QString &message)
@@ -38,6 +42,13 @@ Error Error::failedPrecondition(const QString &message)
 Error Error::internal(const QString &detail)
 {
     return Error(ErrorKind::Internal, detail);
+}
+
+QString quoted(QStringView value)
+{
+    if (value.size() <= kMaxQuotedLength)
+        return QStringLiteral("'%1'").arg(value);
+    return QStringLiteral("'%1…'").arg(value.left(kMaxQuotedLength));
 }
 
 } // namespace vitrine::domain

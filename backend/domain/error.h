@@ -40,4 +40,8 @@ private:
     QString m_field;
 };
 
+// Input from outside, quoted for a message: 'value', cut after its first 64 characters ('value…'), so that a
+// huge value cannot flood the message.
+QString quoted(QStringView value);
+
 } // namespace vitrine::domain

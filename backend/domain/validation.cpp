@@ -27,14 +27,6 @@ constexpr int kMaxShownLength = 64;
     throw Error::badRequest(field, problem);
 }
 
-// Member input quoted for a message, shortened so a huge value cannot flood it.
-QString quoted(QStringView value)
-{
-    if (value.size() <= kMaxShownLength)
-        return QStringLiteral("'%1'").arg(value);
-    return QStringLiteral("'%1…'").arg(value.left(kMaxShownLength));
-}
-
 bool isLowerAlnum(QChar c)
 {
     return (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9');
@@ -221,6 +213,12 @@ void checkUse(const QString &field, Use use, bool present, BuildType type)
 
 } // namespace
 
+void validateCount(const QString &field, qsizetype count, qsizetype maximum, QStringView what)
+{
+    if (count > maximum)
+        fail(field, QStringLiteral("at most %1 %2 are allowed, got %3").arg(maximum).arg(what).arg(count));
+}
+
 void validateName(const QString &field, const QString &name)
 {
     if (name.isEmpty())
@@ -320,6 +318,7 @@ void validatePathPrefix(const QString &field, const QString &prefix)
 
 void validateWebsites(const QString &field, const QList<Website> &websites)
 {
+    validateCount(field, websites.size(), kMaxWebsites, u"websites");
     QHash<QString, qsizetype> firstIndex; // "fqdn/prefix" → where it was first listed
     for (qsizetype i = 0; i < websites.size(); ++i) {
         const Website &website = websites[i];
@@ -353,6 +352,7 @@ void validateEnvKey(const QString &field, const QString &key)
 
 void validateEnvVars(const QString &field, const EnvVars &env)
 {
+    validateCount(field, env.size(), kMaxEnvVars, u"env vars");
     for (auto it = env.cbegin(); it != env.cend(); ++it) {
         if (it.key().isEmpty())
             fail(field, QStringLiteral("a key must not be empty"));

@@ -8,6 +8,15 @@
 // given, e.g. validateFqdn(u"websites[0].fqdn", …) → "websites[0].fqdn: label 'Foo' has uppercase letters".
 namespace vitrine::domain {
 
+// How many websites, env vars and owners one application or repository may have. A request with more is
+// refused naming the field, before anything is written.
+inline constexpr qsizetype kMaxWebsites = 32;
+inline constexpr qsizetype kMaxEnvVars = 256;
+inline constexpr qsizetype kMaxOwners = 32;
+
+// At most `maximum` items: "websites: at most 32 websites are allowed, got 40".
+void validateCount(const QString &field, qsizetype count, qsizetype maximum, QStringView what);
+
 // A DNS label: 1–63 of [a-z0-9-], not starting or ending with '-'. Used for user, repository and app names.
 void validateName(const QString &field, const QString &name);
 
@@ -21,12 +30,13 @@ void validateFqdn(const QString &field, const QString &fqdn);
 // "/" or "/seg/seg": starts with '/', no trailing '/', no empty, "." or ".." segment, URL-safe characters.
 void validatePathPrefix(const QString &field, const QString &prefix);
 
-// Every website valid, none listed twice (same FQDN and path prefix), strip_prefix only below "/".
+// At most kMaxWebsites, every one valid, none listed twice (same FQDN and path prefix), strip_prefix only
+// below "/".
 void validateWebsites(const QString &field, const QList<Website> &websites);
 
 // ^[A-Z_][A-Z0-9_]*$, at most 256 characters.
 void validateEnvKey(const QString &field, const QString &key);
-// Keys as above; values at most 64 KiB, no NUL.
+// At most kMaxEnvVars; keys as above; values at most 64 KiB, no NUL.
 void validateEnvVars(const QString &field, const EnvVars &env);
 
 // https://host/path, ssh://[user@]host[:port]/path or user@host:path; a local path or file:// URL only when

@@ -1,6 +1,7 @@
 #include "usecases/access.h"
 
 #include "domain/ids.h"
+#include "domain/validation.h"
 
 namespace vitrine::usecases::access {
 
@@ -49,7 +50,8 @@ domain::Repository requireVisibleRepository(domain::Store &store, const Caller &
 {
     domain::Repository repository = requireRepository(store, ref);
     if (!canSee(caller, repository.ownerIds))
-        throw Error::forbidden(QStringLiteral("you are not an owner of repository '%1'").arg(ref));
+        throw Error::forbidden(
+            QStringLiteral("you are not an owner of repository %1").arg(domain::quoted(ref)));
     return repository;
 }
 
@@ -57,7 +59,8 @@ domain::Application requireVisibleApplication(domain::Store &store, const Caller
 {
     domain::Application application = requireApplication(store, ref);
     if (!canSee(caller, application.ownerIds))
-        throw Error::forbidden(QStringLiteral("you are not an owner of application '%1'").arg(ref));
+        throw Error::forbidden(
+            QStringLiteral("you are not an owner of application %1").arg(domain::quoted(ref)));
     return application;
 }
 
@@ -76,6 +79,7 @@ QStringList resolveOwners(domain::Store &store, const Caller &caller, const QStr
     if (ownerNames.isEmpty())
         return {caller.user.id};
 
+    domain::validateCount(QStringLiteral("owners"), ownerNames.size(), domain::kMaxOwners, u"owners");
     QStringList ownerIds;
     for (qsizetype i = 0; i < ownerNames.size(); ++i) {
         const QString field = QStringLiteral("owners[%1]").arg(i);
@@ -84,7 +88,7 @@ QStringList resolveOwners(domain::Store &store, const Caller &caller, const QStr
             throw Error::badRequest(field, QStringLiteral("must not be empty"));
         const auto user = findUser(store, name);
         if (!user)
-            throw Error::badRequest(field, QStringLiteral("user '%1' not found").arg(name));
+            throw Error::badRequest(field, QStringLiteral("user %1 not found").arg(domain::quoted(name)));
         if (!ownerIds.contains(user->id))
             ownerIds.append(user->id);
     }
@@ -92,6 +96,16 @@ QStringList resolveOwners(domain::Store &store, const Caller &caller, const QStr
         throw Error::forbidden(
             QStringLiteral("you must be one of the owners; only admins can leave themselves out"));
     return ownerIds;
+}
+
+std::optional<QStringList> resolveOwnerChange(domain::Store &store, const Caller &caller,
+                                              const std::optional<QStringList> &ownerNames)
+{
+    if (!ownerNames)
+        return std::nullopt;
+    if (ownerNames->isEmpty())
+        throw Error::badRequest(QStringLiteral("owners"), QStringLiteral("must not be empty"));
+    return resolveOwners(store, caller, *ownerNames);
 }
 
 QString listOwnerId(domain::Store &store, const Caller &caller, const QString &ownerName, const QString &what)
@@ -106,7 +120,7 @@ QString listOwnerId(domain::Store &store, const Caller &caller, const QString &o
     const auto owner = findUser(store, ownerName);
     if (!owner)
         throw Error::badRequest(QStringLiteral("owner"),
-                                QStringLiteral("user '%1' not found").arg(ownerName));
+                                QStringLiteral("user %1 not found").arg(domain::quoted(ownerName)));
     return owner->id;
 }
 

@@ -35,9 +35,15 @@ bool canSee(const Caller &caller, const QStringList &ownerIds);
 // learns nothing about who exists.
 bool refersTo(const domain::User &user, const QString &ref);
 
-// The ids of the named owners, without duplicates. Empty names: the caller alone. Unknown names throw
-// BadRequest on "owners[i]". A member must be among the owners (Forbidden otherwise); admins may name anyone.
+// The ids of the named owners, without duplicates. Empty names: the caller alone. More than
+// domain::kMaxOwners names throw BadRequest on "owners", unknown names on "owners[i]". A member must be among
+// the owners (Forbidden otherwise); admins may name anyone.
 QStringList resolveOwners(domain::Store &store, const Caller &caller, const QStringList &ownerNames);
+
+// The owners an update asks for, as resolveOwners gives them; std::nullopt when it leaves them alone. An
+// empty list is BadRequest: nobody could see the entity any more but admins.
+std::optional<QStringList> resolveOwnerChange(domain::Store &store, const Caller &caller,
+                                              const std::optional<QStringList> &ownerNames);
 
 // The owner ids of a list query: a member always gets their own; an admin gets ownerName's, or everyone's
 // (empty) when it is empty. A member naming another owner is Forbidden.

@@ -41,15 +41,17 @@ domain::Repository referencedRepository(domain::Store &store, const Caller &call
         throw Error::badRequest(field, QStringLiteral("must not be empty"));
     const auto repository = access::findRepository(store, repositoryRef);
     if (!repository)
-        throw Error::badRequest(field, QStringLiteral("repository '%1' not found").arg(repositoryRef));
+        throw Error::badRequest(field,
+                                QStringLiteral("repository %1 not found").arg(domain::quoted(repositoryRef)));
     if (!access::canSee(caller, repository->ownerIds))
-        throw Error::forbidden(QStringLiteral("you are not an owner of repository '%1'").arg(repositoryRef));
+        throw Error::forbidden(
+            QStringLiteral("you are not an owner of repository %1").arg(domain::quoted(repositoryRef)));
     return *repository;
 }
 
 QString describe(const QString &applicationRef)
 {
-    return QStringLiteral("application '%1'").arg(applicationRef);
+    return QStringLiteral("application %1").arg(domain::quoted(applicationRef));
 }
 
 } // namespace
@@ -107,8 +109,9 @@ Page<domain::Application> ApplicationService::list(const Caller &caller, const Q
     if (!repositoryRef.isEmpty()) {
         const auto repository = access::findRepository(m_store, repositoryRef);
         if (!repository)
-            throw Error::badRequest(QStringLiteral("repository"),
-                                    QStringLiteral("repository '%1' not found").arg(repositoryRef));
+            throw Error::badRequest(
+                QStringLiteral("repository"),
+                QStringLiteral("repository %1 not found").arg(domain::quoted(repositoryRef)));
         filter.repositoryId = repository->id;
     }
     return toPage(m_store.listApplications(filter, query), query);
@@ -125,12 +128,8 @@ domain::Application ApplicationService::update(const Caller &caller, const QStri
     std::optional<QList<domain::Website>> websites;
     if (changes.websites && !changes.websites->isEmpty())
         websites = checkedWebsites(*changes.websites);
-    std::optional<QStringList> ownerIds;
-    if (changes.ownerNames) {
-        if (changes.ownerNames->isEmpty())
-            throw Error::badRequest(QStringLiteral("owners"), QStringLiteral("must not be empty"));
-        ownerIds = access::resolveOwners(m_store, caller, *changes.ownerNames);
-    }
+    const std::optional<QStringList> ownerIds =
+        access::resolveOwnerChange(m_store, caller, changes.ownerNames);
 
     return access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
@@ -170,6 +169,8 @@ domain::Application ApplicationService::setEnv(const Caller &caller, const QStri
     return access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         application.env.insert(vars);
+        domain::validateCount(QStringLiteral("env"), application.env.size(), domain::kMaxEnvVars,
+                              u"env vars per application");
         application.configHash = domain::configHash(application.build, application.env);
         m_store.updateApplication(application);
         return access::requireApplication(m_store, application.id);
@@ -179,12 +180,15 @@ domain::Application ApplicationService::setEnv(const Caller &caller, const QStri
 domain::Application ApplicationService::unsetEnv(const Caller &caller, const QString &applicationRef,
                                                  const QStringList &keys)
 {
+    domain::validateCount(QStringLiteral("keys"), keys.size(), domain::kMaxEnvVars, u"keys");
+    for (qsizetype i = 0; i < keys.size(); ++i)
+        domain::validateEnvKey(QStringLiteral("keys[%1]").arg(i), keys[i]);
     return access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         for (qsizetype i = 0; i < keys.size(); ++i) {
             if (!application.env.contains(keys[i]))
                 throw Error::badRequest(QStringLiteral("keys[%1]").arg(i),
-                                        QStringLiteral("'%1' is not set").arg(keys[i]));
+                                        QStringLiteral("%1 is not set").arg(domain::quoted(keys[i])));
         }
         for (const QString &key : keys)
             application.env.remove(key);

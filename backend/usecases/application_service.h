@@ -49,6 +49,8 @@ public:
                                const ApplicationChanges &changes);
     void remove(const Caller &caller, const QString &applicationRef);
 
+    // Adds vars to the application's env vars, replacing those with the same keys. More than
+    // domain::kMaxEnvVars in all: BadRequest, and nothing is changed.
     domain::Application setEnv(const Caller &caller, const QString &applicationRef,
                                const domain::EnvVars &vars);
     // Unknown keys: BadRequest, and nothing is removed.

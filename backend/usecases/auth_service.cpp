@@ -5,12 +5,16 @@
 #include "domain/token.h"
 #include "usecases/access.h"
 
+#include <QLoggingCategory>
+
 namespace vitrine::usecases {
 
 using domain::Error;
 using domain::ErrorKind;
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcAuth, "vitrine.auth")
 
 constexpr qint64 kLastUsedResolutionSeconds = 60;
 
@@ -42,8 +46,15 @@ Caller AuthService::authenticate(const QString &bearerSecret)
     if (!user)
         throw unauthenticated(QStringLiteral("the token's user no longer exists"));
 
-    if (token->lastUsedAt.isNull() || token->lastUsedAt.secsTo(now) >= kLastUsedResolutionSeconds)
-        m_store.setTokenLastUsed(token->id, now);
+    if (token->lastUsedAt.isNull() || token->lastUsedAt.secsTo(now) >= kLastUsedResolutionSeconds) {
+        // Bookkeeping only: a busy database must not turn a valid token into a failed call.
+        try {
+            m_store.setTokenLastUsed(token->id, now);
+        } catch (const Error &error) {
+            qCWarning(lcAuth) << "could not record when token" << token->id
+                              << "was last used:" << error.message();
+        }
+    }
     return Caller{*user};
 }
 

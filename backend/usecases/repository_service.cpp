@@ -71,14 +71,10 @@ domain::Repository RepositoryService::update(const Caller &caller, const QString
         domain::validateRepositoryUrl(QStringLiteral("url"), *changes.url, m_policy.allowLocalRepos);
     if (changes.webhookSecret)
         validateWebhookSecret(*changes.webhookSecret);
-    std::optional<QStringList> ownerIds;
-    if (changes.ownerNames) {
-        if (changes.ownerNames->isEmpty())
-            throw Error::badRequest(QStringLiteral("owners"), QStringLiteral("must not be empty"));
-        ownerIds = access::resolveOwners(m_store, caller, *changes.ownerNames);
-    }
+    const std::optional<QStringList> ownerIds =
+        access::resolveOwnerChange(m_store, caller, changes.ownerNames);
 
-    return access::retryOnConflict(QStringLiteral("repository '%1'").arg(repositoryRef), [&] {
+    return access::retryOnConflict(QStringLiteral("repository %1").arg(domain::quoted(repositoryRef)), [&] {
         domain::Repository repository = access::requireVisibleRepository(m_store, caller, repositoryRef);
         if (changes.url)
             repository.url = *changes.url;
@@ -108,8 +104,8 @@ void RepositoryService::remove(const Caller &caller, const QString &repositoryRe
         const QString count = applicationCount == 1 ? QStringLiteral("1 application")
                                                     : QStringLiteral("%1 applications").arg(applicationCount);
         throw Error::failedPrecondition(
-            QStringLiteral("repository '%1' is used by %2 (%3); delete them first")
-                .arg(repositoryRef, count, names.join(QStringLiteral(", "))));
+            QStringLiteral("repository %1 is used by %2 (%3); delete them first")
+                .arg(domain::quoted(repositoryRef), count, names.join(QStringLiteral(", "))));
     }
     m_store.deleteRepository(repository.id);
 }

@@ -76,6 +76,21 @@ Repository makeRepository(const QString &name, const QStringList &ownerIds)
     return repository;
 }
 
+// Made as above and inserted: where most tests start.
+User addUser(SqlStore &store, const QString &name, Role role = Role::Member)
+{
+    const User user = makeUser(name, role);
+    store.insertUser(user);
+    return user;
+}
+
+Repository addRepository(SqlStore &store, const QString &name, const QStringList &ownerIds)
+{
+    const Repository repository = makeRepository(name, ownerIds);
+    store.insertRepository(repository);
+    return repository;
+}
+
 Website website(const QString &fqdn, const QString &pathPrefix = QStringLiteral("/"),
                 bool stripPrefix = false)
 {
@@ -370,13 +385,11 @@ void TestSqlStore::userNamesAreUnique()
 void TestSqlStore::listsPageInByteOrderOfNames()
 {
     const auto store = openFreshStore();
-    const User owner = makeUser(QStringLiteral("owner"));
-    store->insertUser(owner);
+    const User owner = addUser(*store, QStringLiteral("owner"));
     // Byte order puts '-' before digits before letters; a locale-aware collation would not.
     const QStringList inserted{QStringLiteral("b"),  QStringLiteral("a-b"), QStringLiteral("ab"),
                                QStringLiteral("a0"), QStringLiteral("c9"),  QStringLiteral("a")};
-    const Repository repository = makeRepository(QStringLiteral("zz-repo"), {owner.id});
-    store->insertRepository(repository);
+    const Repository repository = addRepository(*store, QStringLiteral("zz-repo"), {owner.id});
     for (const QString &name : inserted) {
         store->insertUser(makeUser(name));
         store->insertRepository(makeRepository(name, {owner.id}));
@@ -405,8 +418,7 @@ void TestSqlStore::listsPageInByteOrderOfNames()
 void TestSqlStore::tokensRoundTrip()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    store->insertUser(alice);
+    const User alice = addUser(*store, QStringLiteral("alice"));
 
     Token laptop = makeToken(alice, QStringLiteral("laptop"), kCreated);
     laptop.expiresAt = kCreated.addDays(30);
@@ -452,8 +464,7 @@ void TestSqlStore::tokensRoundTrip()
 void TestSqlStore::tokenSecretsAreUnique()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    store->insertUser(alice);
+    const User alice = addUser(*store, QStringLiteral("alice"));
     const Token first = makeToken(alice, QStringLiteral("first"), kCreated);
     store->insertToken(first);
 
@@ -506,10 +517,8 @@ void TestSqlStore::repositoriesKeepTheirOwnersSortedByName()
 void TestSqlStore::repositoryUpdateChecksTheVersion()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    const User bob = makeUser(QStringLiteral("bob"));
-    store->insertUser(alice);
-    store->insertUser(bob);
+    const User alice = addUser(*store, QStringLiteral("alice"));
+    const User bob = addUser(*store, QStringLiteral("bob"));
     store->insertRepository(makeRepository(QStringLiteral("site"), {alice.id}));
     const Repository original = *store->findRepositoryByName(QStringLiteral("site"));
 
@@ -543,10 +552,8 @@ void TestSqlStore::repositoryUpdateChecksTheVersion()
 void TestSqlStore::repositoryWithApplicationsCannotBeDeleted()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    store->insertUser(alice);
-    const Repository site = makeRepository(QStringLiteral("site"), {alice.id});
-    store->insertRepository(site);
+    const User alice = addUser(*store, QStringLiteral("alice"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {alice.id});
     const Application blog = makeApplication(QStringLiteral("blog"), site, {alice.id});
     store->insertApplication(blog);
     QCOMPARE(store->countApplicationsOfRepository(site.id), 1);
@@ -567,12 +574,9 @@ void TestSqlStore::repositoryWithApplicationsCannotBeDeleted()
 void TestSqlStore::applicationsRoundTrip()
 {
     const auto store = openFreshStore();
-    const User zoe = makeUser(QStringLiteral("zoe"));
-    const User adam = makeUser(QStringLiteral("adam"));
-    store->insertUser(zoe);
-    store->insertUser(adam);
-    const Repository site = makeRepository(QStringLiteral("site"), {zoe.id});
-    store->insertRepository(site);
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const User adam = addUser(*store, QStringLiteral("adam"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
 
     Application api =
         makeApplication(QStringLiteral("api"), site, {zoe.id, adam.id},
@@ -628,12 +632,9 @@ void TestSqlStore::applicationsRoundTrip()
 void TestSqlStore::applicationUpdateReplacesEveryMutableField()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    const User bob = makeUser(QStringLiteral("bob"));
-    store->insertUser(alice);
-    store->insertUser(bob);
-    const Repository site = makeRepository(QStringLiteral("site"), {alice.id});
-    store->insertRepository(site);
+    const User alice = addUser(*store, QStringLiteral("alice"));
+    const User bob = addUser(*store, QStringLiteral("bob"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {alice.id});
     Application blog = makeApplication(QStringLiteral("blog"), site, {alice.id});
     blog.env = {{QStringLiteral("OLD"), QStringLiteral("1")}};
     store->insertApplication(blog);
@@ -670,10 +671,8 @@ void TestSqlStore::applicationUpdateReplacesEveryMutableField()
 void TestSqlStore::staleApplicationUpdateChangesNothing()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    store->insertUser(alice);
-    const Repository site = makeRepository(QStringLiteral("site"), {alice.id});
-    store->insertRepository(site);
+    const User alice = addUser(*store, QStringLiteral("alice"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {alice.id});
     store->insertApplication(makeApplication(QStringLiteral("blog"), site, {alice.id}));
     const Application firstCopy = *store->findApplicationByName(QStringLiteral("blog"));
 
@@ -702,10 +701,8 @@ void TestSqlStore::staleApplicationUpdateChangesNothing()
 void TestSqlStore::applicationNamesAreUnique()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    store->insertUser(alice);
-    const Repository site = makeRepository(QStringLiteral("site"), {alice.id});
-    store->insertRepository(site);
+    const User alice = addUser(*store, QStringLiteral("alice"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {alice.id});
     store->insertApplication(makeApplication(QStringLiteral("blog"), site, {alice.id}));
 
     Application twin = makeApplication(QStringLiteral("blog"), site, {alice.id},
@@ -726,10 +723,8 @@ void TestSqlStore::applicationNamesAreUnique()
 void TestSqlStore::websitesAreUniqueAcrossApplications()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    store->insertUser(alice);
-    const Repository site = makeRepository(QStringLiteral("site"), {alice.id});
-    store->insertRepository(site);
+    const User alice = addUser(*store, QStringLiteral("alice"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {alice.id});
     store->insertApplication(
         makeApplication(QStringLiteral("blog"), site, {alice.id},
                         {website(QStringLiteral("blog.localhost"), QStringLiteral("/docs"))}));
@@ -773,10 +768,8 @@ void TestSqlStore::websitesAreUniqueAcrossApplications()
 void TestSqlStore::listsFilterByOwnerAndRepository()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    const User bob = makeUser(QStringLiteral("bob"));
-    store->insertUser(alice);
-    store->insertUser(bob);
+    const User alice = addUser(*store, QStringLiteral("alice"));
+    const User bob = addUser(*store, QStringLiteral("bob"));
     const Repository mine = makeRepository(QStringLiteral("mine"), {alice.id});
     const Repository shared = makeRepository(QStringLiteral("shared"), {alice.id, bob.id});
     const Repository theirs = makeRepository(QStringLiteral("theirs"), {bob.id});
@@ -810,14 +803,11 @@ void TestSqlStore::listsFilterByOwnerAndRepository()
 void TestSqlStore::deletingAUserRemovesItsTokensAndOwnerships()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    const User bob = makeUser(QStringLiteral("bob"));
-    store->insertUser(alice);
-    store->insertUser(bob);
+    const User alice = addUser(*store, QStringLiteral("alice"));
+    const User bob = addUser(*store, QStringLiteral("bob"));
     const Token token = makeToken(alice, QStringLiteral("laptop"), kCreated);
     store->insertToken(token);
-    const Repository site = makeRepository(QStringLiteral("site"), {alice.id, bob.id});
-    store->insertRepository(site);
+    const Repository site = addRepository(*store, QStringLiteral("site"), {alice.id, bob.id});
     const Application blog = makeApplication(QStringLiteral("blog"), site, {alice.id});
     store->insertApplication(blog);
 
@@ -860,10 +850,8 @@ void TestSqlStore::findsWhatAUserOwnsAlone()
 void TestSqlStore::missingRowsAreNotFound()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    store->insertUser(alice);
-    const Repository site = makeRepository(QStringLiteral("site"), {alice.id});
-    store->insertRepository(site);
+    const User alice = addUser(*store, QStringLiteral("alice"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {alice.id});
     const User ghost = makeUser(QStringLiteral("ghost"));
     const Repository ghostRepository = makeRepository(QStringLiteral("ghost-repo"), {alice.id});
     const Application ghostApplication = makeApplication(QStringLiteral("ghost-app"), site, {alice.id});
@@ -910,8 +898,7 @@ void TestSqlStore::concurrentWritersAllLand()
         threads << QThread::create([&, t] {
             try {
                 for (int i = 0; i < kUsersPerThread; ++i) {
-                    const User user = makeUser(QStringLiteral("user-%1-%2").arg(t).arg(i));
-                    store->insertUser(user);
+                    const User user = addUser(*store, QStringLiteral("user-%1-%2").arg(t).arg(i));
                     if (!store->findUserById(user.id))
                         throw std::runtime_error("a user just written was not found");
                 }
@@ -934,10 +921,8 @@ void TestSqlStore::concurrentWritersAllLand()
 void TestSqlStore::racingWritersOfOneNameGetAlreadyExists()
 {
     const auto store = openFreshStore();
-    const User alice = makeUser(QStringLiteral("alice"));
-    store->insertUser(alice);
-    const Repository site = makeRepository(QStringLiteral("site"), {alice.id});
-    store->insertRepository(site);
+    const User alice = addUser(*store, QStringLiteral("alice"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {alice.id});
 
     // Every thread tries to create the same applications: one wins each, the others learn it is taken,
     // whichever of the pre-checks or the database's constraints caught them.

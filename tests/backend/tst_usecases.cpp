@@ -158,6 +158,7 @@ private slots:
     void onlyBuildAndEnvChangesChangeTheConfigHash();
     void aNewBuildTypeBringsItsDeployType();
     void unsetEnvRefusesUnknownKeys();
+    void oversizedListsAreRefused();
     void applicationOwnersNeverBecomeEmpty();
     void updatesRetryAfterLosingARace();
     void updatesGiveUpAfterThreeRetries();
@@ -845,6 +846,33 @@ void TestUseCases::unsetEnvRefusesUnknownKeys()
              (QStringList{QStringLiteral("A"), QStringLiteral("B")}));
     VERIFY_ERROR(p.applications.setEnv(alice, QStringLiteral("blog"), {{QStringLiteral("bad key"), {}}}),
                  ErrorKind::BadRequest, QStringLiteral("env.bad key: must match"));
+}
+
+void TestUseCases::oversizedListsAreRefused()
+{
+    Platform &p = *m_platform;
+    const Caller alice = p.caller(QStringLiteral("alice"));
+    p.addRepository(QStringLiteral("alice"), QStringLiteral("site"));
+    p.addApplication(QStringLiteral("alice"), QStringLiteral("blog"), QStringLiteral("site"));
+
+    domain::EnvVars firstHalf;
+    domain::EnvVars secondHalf;
+    for (qsizetype i = 0; i <= domain::kMaxEnvVars / 2; ++i) {
+        firstHalf.insert(QStringLiteral("FIRST_%1").arg(i), {});
+        secondHalf.insert(QStringLiteral("SECOND_%1").arg(i), {});
+    }
+    p.applications.setEnv(alice, QStringLiteral("blog"), firstHalf);
+    VERIFY_ERROR(p.applications.setEnv(alice, QStringLiteral("blog"), secondHalf), ErrorKind::BadRequest,
+                 QStringLiteral("env: at most 256 env vars per application are allowed, got 258"));
+    QCOMPARE(p.applications.get(alice, QStringLiteral("blog")).env, firstHalf);
+
+    VERIFY_ERROR(p.applications.unsetEnv(alice, QStringLiteral("blog"), {QString(300, u'K') + u'-'}),
+                 ErrorKind::BadRequest, QStringLiteral("keys[0]: must be at most 256 characters"));
+
+    usecases::ApplicationChanges changes;
+    changes.ownerNames = QStringList(domain::kMaxOwners + 1, QStringLiteral("alice"));
+    VERIFY_ERROR(p.applications.update(alice, QStringLiteral("blog"), changes), ErrorKind::BadRequest,
+                 QStringLiteral("owners: at most 32 owners are allowed, got 33"));
 }
 
 void TestUseCases::applicationOwnersNeverBecomeEmpty()

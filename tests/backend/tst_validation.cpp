@@ -74,6 +74,15 @@ Website website(const QString &fqdn, const QString &pathPrefix = QStringLiteral(
     return Website{fqdn, pathPrefix, stripPrefix};
 }
 
+// site0.example, site1.example, …
+QList<Website> distinctWebsites(qsizetype count)
+{
+    QList<Website> websites;
+    for (qsizetype i = 0; i < count; ++i)
+        websites.append(website(QStringLiteral("site%1.example").arg(i)));
+    return websites;
+}
+
 } // namespace
 
 class TestValidation : public QObject {
@@ -94,6 +103,8 @@ private slots:
     void envKeys();
     void envValues_data();
     void envValues();
+    void envVarCounts_data();
+    void envVarCounts();
     void repositoryUrls_data();
     void repositoryUrls();
     void buildConfigs_data();
@@ -316,6 +327,28 @@ void TestValidation::envValues()
     QFETCH(QString, expectedField);
     QFETCH(QString, messagePart);
     const EnvVars env{{QStringLiteral("OTHER"), QStringLiteral("fine")}, {QStringLiteral("VALUE"), input}};
+    verifyOutcome([&] { validateEnvVars(QStringLiteral("env"), env); }, expectedField, messagePart);
+}
+
+void TestValidation::envVarCounts_data()
+{
+    QTest::addColumn<qsizetype>("count");
+    QTest::addColumn<QString>("expectedField");
+    QTest::addColumn<QString>("messagePart");
+    QTest::newRow("none") << qsizetype(0) << QString() << QString();
+    QTest::newRow("as many as allowed") << kMaxEnvVars << QString() << QString();
+    QTest::newRow("one too many") << kMaxEnvVars + 1 << QStringLiteral("env")
+                                  << QStringLiteral("at most 256 env vars are allowed, got 257");
+}
+
+void TestValidation::envVarCounts()
+{
+    QFETCH(qsizetype, count);
+    QFETCH(QString, expectedField);
+    QFETCH(QString, messagePart);
+    EnvVars env;
+    for (qsizetype i = 0; i < count; ++i)
+        env.insert(QStringLiteral("KEY_%1").arg(i), QStringLiteral("value"));
     verifyOutcome([&] { validateEnvVars(QStringLiteral("env"), env); }, expectedField, messagePart);
 }
 
@@ -566,6 +599,9 @@ void TestValidation::websiteLists_data()
     QTest::newRow("strip prefix at the root")
         << QList{website(QStringLiteral("a.example"), QStringLiteral("/"), true)}
         << QStringLiteral("websites[0].strip_prefix") << QStringLiteral("below '/'");
+    QTest::newRow("as many as allowed") << distinctWebsites(kMaxWebsites) << QString() << QString();
+    QTest::newRow("one too many") << distinctWebsites(kMaxWebsites + 1) << QStringLiteral("websites")
+                                  << QStringLiteral("at most 32 websites are allowed, got 33");
 }
 
 void TestValidation::websiteLists()

@@ -33,7 +33,7 @@ ApplicationGrpcService::ApplicationGrpcService(usecases::AuthService &auth,
         application.ref = toQString(request->ref());
         application.deployType = fromPb(QStringLiteral("deploy_type"), request->deploy_type());
         application.build = fromPb(QStringLiteral("build"), request->build());
-        application.websites = fromPb(request->websites());
+        application.websites = fromPb(QStringLiteral("websites"), request->websites());
         application.env = fromPb(QStringLiteral("env"), request->env());
         application.ownerNames = toQStringList(request->owners());
         application.autoSleepSeconds = request->auto_sleep_seconds();
@@ -75,7 +75,7 @@ ApplicationGrpcService::ApplicationGrpcService(usecases::AuthService &auth,
         if (request->has_build())
             changes.build = fromPb(QStringLiteral("build"), request->build());
         if (request->has_websites())
-            changes.websites = fromPb(request->websites().items());
+            changes.websites = fromPb(QStringLiteral("websites"), request->websites().items());
         if (request->has_owners())
             changes.ownerNames = toQStringList(request->owners().names());
         if (request->has_auto_sleep_seconds())

@@ -1,6 +1,7 @@
 #include "adapters/grpc/pb_conversion.h"
 
 #include "domain/error.h"
+#include "domain/validation.h"
 
 #include <QTimeZone>
 
@@ -171,8 +172,9 @@ domain::BuildConfig fromPb(const QString &field, const v1::BuildConfig &build)
     return config;
 }
 
-QList<domain::Website> fromPb(const Repeated<v1::Website> &websites)
+QList<domain::Website> fromPb(const QString &field, const Repeated<v1::Website> &websites)
 {
+    domain::validateCount(field, websites.size(), domain::kMaxWebsites, u"websites");
     QList<domain::Website> list;
     list.reserve(websites.size());
     for (const v1::Website &website : websites) {
@@ -188,11 +190,14 @@ QList<domain::Website> fromPb(const Repeated<v1::Website> &websites)
 
 domain::EnvVars fromPb(const QString &field, const Repeated<v1::EnvVar> &env)
 {
+    // Counted before anything is converted, so a flood of entries costs nothing.
+    domain::validateCount(field, env.size(), domain::kMaxEnvVars, u"env vars");
     domain::EnvVars vars;
     for (const v1::EnvVar &var : env) {
         const QString key = toQString(var.key());
         if (vars.contains(key))
-            throw domain::Error::badRequest(field + u'.' + key, QStringLiteral("given more than once"));
+            throw domain::Error::badRequest(
+                field, QStringLiteral("%1 is given more than once").arg(domain::quoted(key)));
         vars.insert(key, toQString(var.value()));
     }
     return vars;

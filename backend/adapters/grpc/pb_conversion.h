@@ -58,9 +58,9 @@ std::optional<domain::BuildType> fromPb(const QString &field, v1::BuildType type
 
 // field: where the config sits in the request ("build"). Its type is required.
 domain::BuildConfig fromPb(const QString &field, const v1::BuildConfig &build);
-// An empty path prefix means "/".
-QList<domain::Website> fromPb(const Repeated<v1::Website> &websites);
-// field: "env"; a key given twice is BadRequest ("env.KEY").
+// field: "websites". An empty path prefix means "/". More than domain::kMaxWebsites is BadRequest.
+QList<domain::Website> fromPb(const QString &field, const Repeated<v1::Website> &websites);
+// field: "env". A key given twice, or more than domain::kMaxEnvVars keys, is BadRequest.
 domain::EnvVars fromPb(const QString &field, const Repeated<v1::EnvVar> &env);
 usecases::PageRequest fromPb(const v1::PageRequest &page);
 

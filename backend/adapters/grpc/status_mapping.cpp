@@ -1,6 +1,6 @@
 #include "adapters/grpc/status_mapping.h"
 
-Q_LOGGING_CATEGORY(lcGrpc, "vitrine.grpc")
+#include "adapters/grpc/grpc_logging.h"
 
 namespace vitrine::adapters::grpc {
 

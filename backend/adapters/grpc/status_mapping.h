@@ -4,11 +4,7 @@
 
 #include <grpcpp/support/status.h>
 
-#include <QLoggingCategory>
-
 #include <string_view>
-
-Q_DECLARE_LOGGING_CATEGORY(lcGrpc)
 
 namespace vitrine::adapters::grpc {
 
