@@ -8,8 +8,8 @@ readonly ROOT
 readonly PRESET=default
 readonly BUILD_DIR=$ROOT/build/$PRESET
 readonly DATA_DIR=${VITRINE_DATA_DIR:-$ROOT/data}
-# The folders whose C++ sources must be clang-formatted.
-readonly FORMATTED_DIRS=(backend cli desktop tests bench)
+# Every test starts its servers on free ports in temporary dirs, so they may run side by side.
+readonly TEST_JOBS=${CTEST_PARALLEL_LEVEL:-2}
 
 # Every Debian 12 package Vitrine needs to build, test and run: the one list.
 readonly PACKAGES=(
@@ -38,7 +38,8 @@ Usage: ./dev.sh COMMAND [ARGS...]
 
   run [SERVER-FLAGS...]  install what is missing, build, start vitrine-server on ./data (and the desktop
                          app when a display is there); extra flags go to vitrine-server
-  test [CTEST-ARGS...]   install, check formatting, build, run every test (extra args go to ctest)
+  test [CTEST-ARGS...]   install, build, run every test ($TEST_JOBS at a time, CTEST_PARALLEL_LEVEL),
+                         check formatting; extra args go to ctest
   setup                  install the missing Debian packages only
   build                  install, configure (preset "$PRESET") and build into build/$PRESET
   format                 clang-format every C++ source in place
@@ -82,15 +83,18 @@ cmd_build() {
     ninja -C "$BUILD_DIR"
 }
 
+# Every C++ source of the project: in a Git checkout the files Git tracks or would track (new ones included,
+# build trees and other ignored files not), elsewhere every one outside build/.
 cxx_sources() {
-    local dirs=() dir
-    for dir in "${FORMATTED_DIRS[@]}"; do
-        [[ -d $dir ]] && dirs+=("$dir")
-    done
-    ((${#dirs[@]})) || return 0
-    find "${dirs[@]}" -type f \( -name '*.h' -o -name '*.cpp' \) | sort
+    if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git ls-files --cached --others --exclude-standard -- '*.h' '*.cpp' |
+            while IFS= read -r file; do [[ ! -f $file ]] || printf '%s\n' "$file"; done
+    else
+        find . -path ./build -prune -o -type f \( -name '*.h' -o -name '*.cpp' \) -printf '%P\n' | sort
+    fi
 }
 
+# Lists the sources that do not follow .clang-format and returns non-zero when there are any.
 check_format() {
     local files unformatted=() file
     mapfile -t files < <(cxx_sources)
@@ -103,7 +107,7 @@ check_format() {
             printf '  %s\n' "${unformatted[@]}"
             echo "Fix them with: ./dev.sh format   (or: clang-format -i FILE...)"
         } >&2
-        exit 1
+        return 1
     fi
     say "formatting: ${#files[@]} files OK"
 }
@@ -116,11 +120,15 @@ cmd_format() {
     say "formatted ${#files[@]} files"
 }
 
+# Checks the formatting even when a test failed, so that one run shows everything that needs fixing; fails
+# when either does.
 cmd_test() {
-    cmd_setup
-    check_format
     cmd_build
-    QT_QPA_PLATFORM=offscreen ctest --test-dir "$BUILD_DIR" --output-on-failure "$@"
+    local test_status=0
+    QT_QPA_PLATFORM=offscreen ctest --test-dir "$BUILD_DIR" --output-on-failure --parallel "$TEST_JOBS" "$@" ||
+        test_status=$?
+    check_format || exit 1
+    return "$test_status"
 }
 
 cmd_bench() {
@@ -266,6 +274,7 @@ main() {
     bench) cmd_bench ;;
     help | -h | --help) usage ;;
     *)
+        printf "dev.sh: unknown command '%s'\n\n" "$command" >&2
         usage >&2
         exit 2
         ;;

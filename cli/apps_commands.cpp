@@ -29,6 +29,9 @@ const QString kOwnerFlag = QStringLiteral("owner");
 const QString kDeployFlag = QStringLiteral("deploy");
 const QString kAutoSleepFlag = QStringLiteral("auto-sleep");
 
+const Argument kApplicationArgument{.name = QStringLiteral("APP"),
+                                    .description = QStringLiteral("The application's name or id")};
+
 constexpr std::pair<v1::BuildType, QStringView> kBuildTypes[] = {
     {v1::BUILD_TYPE_STATIC, u"static"},
     {v1::BUILD_TYPE_STATIC_CMD, u"static-cmd"},
@@ -138,12 +141,6 @@ void addEnvVars(const QStringList &assignments, google::protobuf::RepeatedPtrFie
     }
 }
 
-void addOwners(const Invocation &invocation, google::protobuf::RepeatedPtrField<std::string> *owners)
-{
-    for (const QString &owner : invocation.values(kOwnerFlag))
-        owners->Add(owner.toStdString());
-}
-
 QString websiteText(const v1::Website &website)
 {
     const QString path = QString::fromStdString(website.path_prefix());
@@ -214,14 +211,11 @@ void createApplication(const Invocation &invocation)
     applyBuildFlags(invocation, request.mutable_build());
     addWebsites(invocation, request.mutable_websites());
     addEnvVars(invocation.values(kEnvFlag), request.mutable_env());
-    addOwners(invocation, request.mutable_owners());
+    appendAll(invocation.values(kOwnerFlag), request.mutable_owners());
     if (invocation.has(kAutoSleepFlag))
         request.set_auto_sleep_seconds(parseNumber(invocation, kAutoSleepFlag));
     const v1::Application application = Connection(invocation).call(&Stub::CreateApplication, request);
-    if (format == OutputFormat::Json)
-        printJson(application);
-    else
-        printLine(QString::fromStdString(application.id()));
+    printResult(application, format, QString::fromStdString(application.id()));
 }
 
 void listApplications(const Invocation &invocation)
@@ -270,7 +264,7 @@ void updateApplication(const Invocation &invocation)
     if (invocation.has(kWebsiteFlag) || invocation.has(kStripPrefixFlag))
         addWebsites(invocation, request.mutable_websites()->mutable_items());
     if (invocation.has(kOwnerFlag))
-        addOwners(invocation, request.mutable_owners()->mutable_names());
+        appendAll(invocation.values(kOwnerFlag), request.mutable_owners()->mutable_names());
     const bool changesBuild = hasBuildFlags(invocation);
     if (!changesBuild && !request.has_ref() && request.deploy_type() == v1::DEPLOY_TYPE_UNSPECIFIED &&
         !request.has_auto_sleep_seconds() && !request.has_websites() && !request.has_owners())
@@ -288,10 +282,8 @@ void updateApplication(const Invocation &invocation)
         applyBuildFlags(invocation, request.mutable_build());
     }
     const v1::Application application = connection.call(&Stub::UpdateApplication, request);
-    if (format == OutputFormat::Json)
-        printJson(application);
-    else
-        printLine(QStringLiteral("Updated application %1.").arg(QString::fromStdString(application.name())));
+    printResult(application, format,
+                QStringLiteral("Updated application %1.").arg(QString::fromStdString(application.name())));
 }
 
 void deleteApplication(const Invocation &invocation)
@@ -301,10 +293,7 @@ void deleteApplication(const Invocation &invocation)
     request.set_application(invocation.argument(0).toStdString());
     const v1::DeleteApplicationResponse response =
         Connection(invocation).call(&Stub::DeleteApplication, request);
-    if (format == OutputFormat::Json)
-        printJson(response);
-    else
-        printLine(QStringLiteral("Deleted application %1.").arg(invocation.argument(0)));
+    printResult(response, format, QStringLiteral("Deleted application %1.").arg(invocation.argument(0)));
 }
 
 void printEnvVars(const v1::ListEnvVarsResponse &response)
@@ -321,15 +310,11 @@ void setEnvVars(const Invocation &invocation)
     v1::SetEnvVarsRequest request;
     request.set_application(invocation.argument(0).toStdString());
     addEnvVars(invocation.arguments().mid(1), request.mutable_env());
-    const v1::ListEnvVarsResponse response = Connection(invocation).call(&Stub::SetEnvVars, request);
-    if (format == OutputFormat::Json) {
-        printJson(response);
-        return;
-    }
     QStringList keys;
     for (const v1::EnvVar &variable : request.env())
         keys.append(QString::fromStdString(variable.key()));
-    printLine(QStringLiteral("Set %1 on %2.").arg(keys.join(QStringLiteral(", ")), invocation.argument(0)));
+    printResult(Connection(invocation).call(&Stub::SetEnvVars, request), format,
+                QStringLiteral("Set %1 on %2.").arg(keys.join(QStringLiteral(", ")), invocation.argument(0)));
 }
 
 void unsetEnvVars(const Invocation &invocation)
@@ -338,14 +323,11 @@ void unsetEnvVars(const Invocation &invocation)
     v1::UnsetEnvVarsRequest request;
     request.set_application(invocation.argument(0).toStdString());
     const QStringList keys = invocation.arguments().mid(1);
-    for (const QString &key : keys)
-        request.add_keys(key.toStdString());
+    appendAll(keys, request.mutable_keys());
     const v1::ListEnvVarsResponse response = Connection(invocation).call(&Stub::UnsetEnvVars, request);
-    if (format == OutputFormat::Json)
-        printJson(response);
-    else
-        printLine(QStringLiteral("Removed %1 from %2.")
-                      .arg(keys.join(QStringLiteral(", ")), invocation.argument(0)));
+    printResult(
+        response, format,
+        QStringLiteral("Removed %1 from %2.").arg(keys.join(QStringLiteral(", ")), invocation.argument(0)));
 }
 
 void listEnvVars(const Invocation &invocation)
@@ -431,8 +413,6 @@ QList<Flag> applicationFlags(bool creating)
 
 Command envCommand()
 {
-    const Argument application{.name = QStringLiteral("APP"),
-                               .description = QStringLiteral("The application's name or id")};
     return {
         .name = QStringLiteral("env"),
         .summary = QStringLiteral("Manage an application's environment variables (a change means a rebuild)"),
@@ -440,21 +420,21 @@ Command envCommand()
             {
                 {.name = QStringLiteral("set"),
                  .summary = QStringLiteral("Add or replace variables; the others are kept"),
-                 .arguments = {application,
+                 .arguments = {kApplicationArgument,
                                {.name = QStringLiteral("KEY=VALUE"),
                                 .description = QStringLiteral("A variable; KEY matches [A-Z_][A-Z0-9_]*"),
                                 .variadic = true}},
                  .run = setEnvVars},
                 {.name = QStringLiteral("unset"),
                  .summary = QStringLiteral("Remove variables (an unknown key removes nothing)"),
-                 .arguments = {application,
+                 .arguments = {kApplicationArgument,
                                {.name = QStringLiteral("KEY"),
                                 .description = QStringLiteral("A variable to remove"),
                                 .variadic = true}},
                  .run = unsetEnvVars},
                 {.name = QStringLiteral("list"),
                  .summary = QStringLiteral("List the variables with their values"),
-                 .arguments = {application},
+                 .arguments = {kApplicationArgument},
                  .run = listEnvVars},
             },
     };
@@ -464,8 +444,6 @@ Command envCommand()
 
 Command appsCommand()
 {
-    const Argument application{.name = QStringLiteral("APP"),
-                               .description = QStringLiteral("The application's name or id")};
     return {
         .name = QStringLiteral("apps"),
         .summary = QStringLiteral(
@@ -490,17 +468,17 @@ Command appsCommand()
                  .run = listApplications},
                 {.name = QStringLiteral("get"),
                  .summary = QStringLiteral("Show one application"),
-                 .arguments = {application},
+                 .arguments = {kApplicationArgument},
                  .run = getApplication},
                 {.name = QStringLiteral("update"),
                  .summary = QStringLiteral("Change an application; flags not given are left as they are "
                                            "(env vars: see 'apps env')"),
-                 .arguments = {application},
+                 .arguments = {kApplicationArgument},
                  .flags = applicationFlags(false),
                  .run = updateApplication},
                 {.name = QStringLiteral("delete"),
                  .summary = QStringLiteral("Delete an application with its builds and logs"),
-                 .arguments = {application},
+                 .arguments = {kApplicationArgument},
                  .run = deleteApplication},
                 envCommand(),
             },

@@ -21,10 +21,10 @@ const QString kDefaultServer = QStringLiteral("127.0.0.1:50051");
 // Long enough for a busy server, short enough that a silent network does not leave the user waiting.
 constexpr std::chrono::seconds kCallDeadline{15};
 
-// A flag wins over the environment variable.
+// A flag wins over the environment variable. Trimmed: a value pasted from a file often ends in a newline.
 QString flagOrEnvironment(const Invocation &invocation, const QString &flag, const char *variable)
 {
-    return invocation.has(flag) ? invocation.value(flag) : qEnvironmentVariable(variable);
+    return (invocation.has(flag) ? invocation.value(flag) : qEnvironmentVariable(variable)).trimmed();
 }
 
 std::shared_ptr<grpc::ChannelCredentials> channelCredentials(const Invocation &invocation)
@@ -73,7 +73,7 @@ Connection::Connection(const Invocation &invocation)
     if (m_server.isEmpty())
         m_server = kDefaultServer;
 
-    const QString token = flagOrEnvironment(invocation, kTokenFlag, "VITRINE_TOKEN").trimmed();
+    const QString token = flagOrEnvironment(invocation, kTokenFlag, "VITRINE_TOKEN");
     if (token.isEmpty())
         throw CommandError(
             QStringLiteral("no API token: set VITRINE_TOKEN or pass --token. The server writes the "

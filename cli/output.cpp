@@ -67,6 +67,14 @@ void printJson(const google::protobuf::Message &message)
     writeStdout(QString::fromStdString(json));
 }
 
+void printResult(const google::protobuf::Message &message, OutputFormat format, const QString &text)
+{
+    if (format == OutputFormat::Json)
+        printJson(message);
+    else
+        printLine(text);
+}
+
 void printFields(const QList<std::pair<QString, QString>> &fields)
 {
     qsizetype width = 0;
@@ -123,6 +131,12 @@ QStringList toQStringList(const google::protobuf::RepeatedPtrField<std::string> 
     for (const std::string &item : items)
         list.append(QString::fromStdString(item));
     return list;
+}
+
+void appendAll(const QStringList &items, google::protobuf::RepeatedPtrField<std::string> *field)
+{
+    for (const QString &item : items)
+        field->Add(item.toStdString());
 }
 
 } // namespace vitrine::cli

@@ -29,6 +29,9 @@ void writeStderr(const QString &text);
 void printLine(const QString &line);
 // The message as one JSON document on stdout; every field is shown, also those at their default value.
 void printJson(const google::protobuf::Message &message);
+// The answer as JSON for scripts, or else `text` as one line for people: the new id of a create, or what
+// was done ("Deleted user bob.").
+void printResult(const google::protobuf::Message &message, OutputFormat format, const QString &text);
 // "Label:  value" lines with the values aligned.
 void printFields(const QList<std::pair<QString, QString>> &fields);
 
@@ -49,5 +52,7 @@ QString formatTime(const google::protobuf::Timestamp &time);
 // "a, b, c", or "-" for none.
 QString joinedOrDash(const QStringList &items);
 QStringList toQStringList(const google::protobuf::RepeatedPtrField<std::string> &items);
+// Adds each item to a repeated string field of a request, in order.
+void appendAll(const QStringList &items, google::protobuf::RepeatedPtrField<std::string> *field);
 
 } // namespace vitrine::cli

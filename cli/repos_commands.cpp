@@ -38,12 +38,6 @@ void printRepository(const v1::Repository &repository, OutputFormat format)
     });
 }
 
-void addOwners(const Invocation &invocation, google::protobuf::RepeatedPtrField<std::string> *owners)
-{
-    for (const QString &owner : invocation.values(kOwnerFlag))
-        owners->Add(owner.toStdString());
-}
-
 void createRepository(const Invocation &invocation)
 {
     const OutputFormat format = outputFormat(invocation);
@@ -51,12 +45,9 @@ void createRepository(const Invocation &invocation)
     request.set_name(invocation.argument(0).toStdString());
     request.set_url(invocation.value(kUrlFlag).toStdString());
     request.set_webhook_secret(invocation.value(kWebhookSecretFlag).toStdString());
-    addOwners(invocation, request.mutable_owners());
+    appendAll(invocation.values(kOwnerFlag), request.mutable_owners());
     const v1::Repository repository = Connection(invocation).call(&Stub::CreateRepository, request);
-    if (format == OutputFormat::Json)
-        printJson(repository);
-    else
-        printLine(QString::fromStdString(repository.id()));
+    printResult(repository, format, QString::fromStdString(repository.id()));
 }
 
 void listRepositories(const Invocation &invocation)
@@ -97,15 +88,13 @@ void updateRepository(const Invocation &invocation)
     if (invocation.has(kWebhookSecretFlag))
         request.set_webhook_secret(invocation.value(kWebhookSecretFlag).toStdString());
     if (invocation.has(kOwnerFlag))
-        addOwners(invocation, request.mutable_owners()->mutable_names());
+        appendAll(invocation.values(kOwnerFlag), request.mutable_owners()->mutable_names());
     if (!request.has_url() && !request.has_webhook_secret() && !request.has_owners())
         throw UsageError(QStringLiteral("nothing to change: give --%1, --%2 or --%3")
                              .arg(kUrlFlag, kWebhookSecretFlag, kOwnerFlag));
     const v1::Repository repository = Connection(invocation).call(&Stub::UpdateRepository, request);
-    if (format == OutputFormat::Json)
-        printJson(repository);
-    else
-        printLine(QStringLiteral("Updated repository %1.").arg(QString::fromStdString(repository.name())));
+    printResult(repository, format,
+                QStringLiteral("Updated repository %1.").arg(QString::fromStdString(repository.name())));
 }
 
 void deleteRepository(const Invocation &invocation)
@@ -115,10 +104,7 @@ void deleteRepository(const Invocation &invocation)
     request.set_repository(invocation.argument(0).toStdString());
     const v1::DeleteRepositoryResponse response =
         Connection(invocation).call(&Stub::DeleteRepository, request);
-    if (format == OutputFormat::Json)
-        printJson(response);
-    else
-        printLine(QStringLiteral("Deleted repository %1.").arg(invocation.argument(0)));
+    printResult(response, format, QStringLiteral("Deleted repository %1.").arg(invocation.argument(0)));
 }
 
 Flag ownerFlag(const QString &description)

@@ -56,10 +56,7 @@ void createToken(const Invocation &invocation)
         request.mutable_expires_at()->set_seconds(QDateTime::currentSecsSinceEpoch() +
                                                   parseDurationSeconds(invocation.value(kExpiresInFlag)));
     const v1::CreateTokenResponse response = Connection(invocation).call(&Stub::CreateToken, request);
-    if (format == OutputFormat::Json)
-        printJson(response);
-    else
-        printLine(QString::fromStdString(response.secret()));
+    printResult(response, format, QString::fromStdString(response.secret()));
 }
 
 void listTokens(const Invocation &invocation)
@@ -94,10 +91,7 @@ void revokeToken(const Invocation &invocation)
     v1::RevokeTokenRequest request;
     request.set_id(invocation.argument(0).toStdString());
     const v1::Token token = Connection(invocation).call(&Stub::RevokeToken, request);
-    if (format == OutputFormat::Json)
-        printJson(token);
-    else
-        printLine(QStringLiteral("Revoked token %1.").arg(QString::fromStdString(token.id())));
+    printResult(token, format, QStringLiteral("Revoked token %1.").arg(QString::fromStdString(token.id())));
 }
 
 } // namespace

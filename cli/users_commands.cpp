@@ -42,10 +42,7 @@ void createUser(const Invocation &invocation)
     request.set_name(invocation.argument(0).toStdString());
     request.set_role(invocation.has(QStringLiteral("admin")) ? v1::ROLE_ADMIN : v1::ROLE_MEMBER);
     const v1::User user = Connection(invocation).call(&Stub::CreateUser, request);
-    if (format == OutputFormat::Json)
-        printJson(user);
-    else
-        printLine(QString::fromStdString(user.id()));
+    printResult(user, format, QString::fromStdString(user.id()));
 }
 
 void listUsers(const Invocation &invocation)
@@ -79,10 +76,7 @@ void deleteUser(const Invocation &invocation)
     v1::DeleteUserRequest request;
     request.set_user(invocation.argument(0).toStdString());
     const v1::DeleteUserResponse response = Connection(invocation).call(&Stub::DeleteUser, request);
-    if (format == OutputFormat::Json)
-        printJson(response);
-    else
-        printLine(QStringLiteral("Deleted user %1.").arg(invocation.argument(0)));
+    printResult(response, format, QStringLiteral("Deleted user %1.").arg(invocation.argument(0)));
 }
 
 void setRole(const Invocation &invocation)
@@ -92,11 +86,9 @@ void setRole(const Invocation &invocation)
     request.set_user(invocation.argument(0).toStdString());
     request.set_role(parseRole(invocation.argument(1)));
     const v1::User user = Connection(invocation).call(&Stub::UpdateUser, request);
-    if (format == OutputFormat::Json)
-        printJson(user);
-    else
-        printLine(
-            QStringLiteral("%1 is now %2.").arg(QString::fromStdString(user.name()), roleName(user.role())));
+    printResult(
+        user, format,
+        QStringLiteral("%1 is now %2.").arg(QString::fromStdString(user.name()), roleName(user.role())));
 }
 
 void whoAmI(const Invocation &invocation)

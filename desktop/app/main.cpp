@@ -47,10 +47,11 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     ConnectionSettings settings = ConnectionSettings::fromEnvironment();
+    // Trimmed like the environment's values: a token pasted from a file often ends in a newline.
     if (parser.isSet(serverOption))
-        settings.serverAddress = parser.value(serverOption);
+        settings.serverAddress = parser.value(serverOption).trimmed();
     if (parser.isSet(tokenOption))
-        settings.token = parser.value(tokenOption);
+        settings.token = parser.value(tokenOption).trimmed();
 
     MainWindow window(settings);
     window.show();

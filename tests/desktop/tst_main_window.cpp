@@ -1,5 +1,10 @@
 #include "models/application_list_model.h"
+#include "server_process.h"
 #include "views/main_window.h"
+#include "vitrine/v1/applications.grpc.pb.h"
+#include "vitrine/v1/repositories.grpc.pb.h"
+
+#include <grpcpp/grpcpp.h>
 
 #include <QAction>
 #include <QHeaderView>
@@ -9,6 +14,7 @@
 #include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <chrono>
@@ -49,6 +55,39 @@ WindowParts partsOf(const MainWindow &window)
             window.findChild<QAction *>(QStringLiteral("refreshAction"))};
 }
 
+// A repository and one application on it, created through the API as the owner of `token`.
+grpc::Status createApplication(const QString &serverAddress, const QString &token,
+                               const QString &repositoryPath, const std::string &name)
+{
+    const auto channel = grpc::CreateChannel(serverAddress.toStdString(), grpc::InsecureChannelCredentials());
+    const auto prepare = [&](grpc::ClientContext &context) {
+        context.AddMetadata("authorization", "Bearer " + token.toStdString());
+        context.set_deadline(std::chrono::system_clock::now() + 30s);
+    };
+
+    grpc::ClientContext repositoryContext;
+    prepare(repositoryContext);
+    vitrine::v1::CreateRepositoryRequest repositoryRequest;
+    repositoryRequest.set_name(name + "-repo");
+    repositoryRequest.set_url(repositoryPath.toStdString());
+    vitrine::v1::Repository repository;
+    grpc::Status status = vitrine::v1::RepositoryService::NewStub(channel)->CreateRepository(
+        &repositoryContext, repositoryRequest, &repository);
+    if (!status.ok())
+        return status;
+
+    grpc::ClientContext applicationContext;
+    prepare(applicationContext);
+    vitrine::v1::CreateApplicationRequest applicationRequest;
+    applicationRequest.set_name(name);
+    applicationRequest.set_repository(repository.id());
+    applicationRequest.set_ref("main");
+    applicationRequest.mutable_build()->set_type(vitrine::v1::BUILD_TYPE_STATIC);
+    vitrine::v1::Application application;
+    return vitrine::v1::ApplicationService::NewStub(channel)->CreateApplication(
+        &applicationContext, applicationRequest, &application);
+}
+
 } // namespace
 
 class MainWindowTest : public QObject {
@@ -56,6 +95,7 @@ class MainWindowTest : public QObject {
 
 private slots:
     void showsTheApplicationsTableBoundToItsModel();
+    void showsTheCallersApplicationsFromARealServer();
     void showsAnErrorWhenTheServerCannotBeUsed_data();
     void showsAnErrorWhenTheServerCannotBeUsed();
     void staysResponsiveWhileTheServerDoesNotAnswer();
@@ -86,6 +126,38 @@ void MainWindowTest::showsTheApplicationsTableBoundToItsModel()
     const QModelIndex first = parts.table->model()->index(0, 0);
     QCOMPARE(first.data().toString(), QStringLiteral("blog"));
     QVERIFY(parts.table->visualRect(first).isValid());
+}
+
+void MainWindowTest::showsTheCallersApplicationsFromARealServer()
+{
+    vitrine::tests::ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    QTemporaryDir repositoryDir;
+    QVERIFY(repositoryDir.isValid());
+    const grpc::Status created =
+        createApplication(server.grpcAddress(), server.adminToken(), repositoryDir.path(), "blog");
+    QVERIFY2(created.ok(), created.error_message().c_str());
+
+    MainWindow window(settingsFor(server.grpcAddress(), server.adminToken()));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const WindowParts parts = partsOf(window);
+    window.refresh();
+
+    QTRY_VERIFY_WITH_TIMEOUT(parts.refresh->isEnabled(), 30'000);
+    QCOMPARE(parts.state->text(), QStringLiteral("Connected as admin (admin)"));
+    QAbstractItemModel *model = parts.table->model();
+    QCOMPARE(model->rowCount(), 1);
+    const auto cell = [&](ApplicationListModel::Column column) {
+        return model->index(0, static_cast<int>(column)).data().toString();
+    };
+    QCOMPARE(cell(ApplicationListModel::Column::Name), QStringLiteral("blog"));
+    QCOMPARE(cell(ApplicationListModel::Column::Repository), QStringLiteral("blog-repo"));
+    QCOMPARE(cell(ApplicationListModel::Column::Type), QStringLiteral("static"));
+    QCOMPARE(cell(ApplicationListModel::Column::Websites), QStringLiteral("blog.localhost"));
+    QCOMPARE(window.findChild<QLabel *>(QStringLiteral("applicationCountLabel"))->text(),
+             QStringLiteral("Applications: 1"));
 }
 
 void MainWindowTest::showsAnErrorWhenTheServerCannotBeUsed_data()

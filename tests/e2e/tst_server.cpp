@@ -1,6 +1,7 @@
 // vitrine-server as an operator meets it: start, health, admin token, stop, and the ways it refuses to start.
 
 #include "postgres_instance.h"
+#include "self_signed_certificate.h"
 #include "server_process.h"
 #include "vitrine/v1/system.grpc.pb.h"
 #include "vitrine/v1/users.grpc.pb.h"
@@ -16,7 +17,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
-#include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -286,27 +286,19 @@ void TestServer::servesGrpcOverTls()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    QProcess openssl;
-    openssl.setProcessChannelMode(QProcess::MergedChannels);
-    openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
-                   QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
-                   QStringLiteral("-addext"), QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1"),
-                   QStringLiteral("-keyout"), dir.filePath(QStringLiteral("key.pem")), QStringLiteral("-out"),
-                   dir.filePath(QStringLiteral("cert.pem"))});
-    QVERIFY2(openssl.waitForFinished(60'000) && openssl.exitCode() == 0, openssl.readAll().constData());
+    vitrine::tests::SelfSignedCertificate certificate(dir.path());
+    QString error;
+    QVERIFY2(certificate.create(&error), qUtf8Printable(error));
     // Relative paths in the config file are relative to the file.
     writeFile(dir.filePath(QStringLiteral("vitrine.toml")),
               "[grpc]\ntls_cert = \"cert.pem\"\ntls_key = \"key.pem\"\n");
 
     ServerProcess server({{}, {QStringLiteral("--config"), dir.filePath(QStringLiteral("vitrine.toml"))}});
-    QString error;
     QVERIFY2(server.start(&error), qUtf8Printable(error));
     QVERIFY2(server.output().contains(QStringLiteral("grpc_tls=on")), qUtf8Printable(server.output()));
 
     grpc::SslCredentialsOptions tlsOptions;
-    tlsOptions.pem_root_certs = readAll(dir.filePath(QStringLiteral("cert.pem"))).toStdString();
+    tlsOptions.pem_root_certs = readAll(certificate.certificateFile()).toStdString();
     const auto tlsChannel =
         grpc::CreateChannel(server.grpcAddress().toStdString(), grpc::SslCredentials(tlsOptions));
     vitrine::v1::SystemInfo info;

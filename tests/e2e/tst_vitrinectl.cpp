@@ -1,5 +1,6 @@
 // vitrinectl end to end: the real binary, run as a user would, against a real vitrine-server.
 
+#include "self_signed_certificate.h"
 #include "server_process.h"
 
 #include <QFile>
@@ -69,6 +70,7 @@ private slots:
     void usageErrorsExitWithTwo_data();
     void usageErrorsExitWithTwo();
     void missingTokenSaysHowToSetIt();
+    void tokenFlagOverridesTheEnvironment();
     void unreachableServerNamesTheAddress();
     void connectsOverTlsWithTheGivenCa();
     void helpDescribesEveryLevel_data();
@@ -499,6 +501,15 @@ void TestVitrinectl::missingTokenSaysHowToSetIt()
     QVERIFY2(wrongToken.err.startsWith(QStringLiteral("vitrinectl: ")), wrongToken.describe());
 }
 
+void TestVitrinectl::tokenFlagOverridesTheEnvironment()
+{
+    const CliResult result = run({QStringLiteral("--token"), m_adminToken, QStringLiteral("whoami"),
+                                  QStringLiteral("-o"), QStringLiteral("json")},
+                                 QStringLiteral("not-a-token"));
+    QVERIFY2(result.exitCode == 0, result.describe());
+    QCOMPARE(parseJsonObject(result.out).value(QStringLiteral("name")).toString(), QStringLiteral("admin"));
+}
+
 void TestVitrinectl::unreachableServerNamesTheAddress()
 {
     // Port 1 on loopback: nothing listens there, the connection is refused.
@@ -520,25 +531,16 @@ void TestVitrinectl::connectsOverTlsWithTheGivenCa()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString certificate = dir.filePath(QStringLiteral("cert.pem"));
-    QProcess openssl;
-    openssl.setProcessChannelMode(QProcess::MergedChannels);
-    openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
-                   QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
-                   QStringLiteral("-addext"), QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1"),
-                   QStringLiteral("-keyout"), dir.filePath(QStringLiteral("key.pem")), QStringLiteral("-out"),
-                   certificate});
-    QVERIFY2(openssl.waitForFinished(kCliTimeoutMs) && openssl.exitCode() == 0,
-             openssl.readAll().constData());
+    vitrine::tests::SelfSignedCertificate selfSigned(dir.path());
+    QString error;
+    QVERIFY2(selfSigned.create(&error), qPrintable(error));
+    const QString certificate = selfSigned.certificateFile();
     QFile config(dir.filePath(QStringLiteral("vitrine.toml")));
     QVERIFY(config.open(QIODevice::WriteOnly));
     config.write("[grpc]\ntls_cert = \"cert.pem\"\ntls_key = \"key.pem\"\n");
     config.close();
 
     vitrine::tests::ServerProcess server({{}, {QStringLiteral("--config"), config.fileName()}});
-    QString error;
     QVERIFY2(server.start(&error), qPrintable(error));
     QProcessEnvironment environment = environmentFor(server.adminToken());
     environment.insert(QStringLiteral("VITRINE_SERVER"), server.grpcAddress());
