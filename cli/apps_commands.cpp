@@ -28,6 +28,8 @@ const QString kEnvFlag = QStringLiteral("env");
 const QString kOwnerFlag = QStringLiteral("owner");
 const QString kDeployFlag = QStringLiteral("deploy");
 const QString kAutoSleepFlag = QStringLiteral("auto-sleep");
+const QString kSpaFlag = QStringLiteral("spa");
+const QString kNoSpaFlag = QStringLiteral("no-spa");
 
 const Argument kApplicationArgument{.name = QStringLiteral("APP"),
                                     .description = QStringLiteral("The application's name or id")};
@@ -157,6 +159,11 @@ QStringList websiteTexts(const v1::Application &application, bool withStripPrefi
     return texts;
 }
 
+QString textOrDash(const std::string &text)
+{
+    return text.empty() ? QStringLiteral("-") : QString::fromStdString(text);
+}
+
 void printApplication(const v1::Application &application, OutputFormat format)
 {
     if (format == OutputFormat::Json) {
@@ -183,6 +190,10 @@ void printApplication(const v1::Application &application, OutputFormat format)
     }
     if (build.port() != 0)
         fields.append({QStringLiteral("Port"), QString::number(build.port())});
+    if (application.deploy_type() == v1::DEPLOY_TYPE_STATIC)
+        fields.append({QStringLiteral("SPA fallback"),
+                       application.spa_fallback() ? QStringLiteral("yes (index.html for unknown paths)")
+                                                  : QStringLiteral("no")});
     fields += {
         {QStringLiteral("Websites"), joinedOrDash(websiteTexts(application, true))},
         {QStringLiteral("Owners"), joinedOrDash(toQStringList(application.owners()))},
@@ -193,6 +204,8 @@ void printApplication(const v1::Application &application, OutputFormat format)
              : QStringLiteral("after %1 s without requests").arg(application.auto_sleep_seconds())},
         {QStringLiteral("Env vars"), QString::number(application.env_var_count())},
         {QStringLiteral("Config hash"), QString::fromStdString(application.config_hash())},
+        {QStringLiteral("Commit"), textOrDash(application.current_commit())},
+        {QStringLiteral("Serving build"), textOrDash(application.current_build_id())},
         {QStringLiteral("Created"), formatTime(application.created_at())},
         {QStringLiteral("Updated"), formatTime(application.updated_at())},
     };
@@ -214,6 +227,7 @@ void createApplication(const Invocation &invocation)
     appendAll(invocation.values(kOwnerFlag), request.mutable_owners());
     if (invocation.has(kAutoSleepFlag))
         request.set_auto_sleep_seconds(parseNumber(invocation, kAutoSleepFlag));
+    request.set_spa_fallback(invocation.has(kSpaFlag));
     const v1::Application application = Connection(invocation).call(&Stub::CreateApplication, request);
     printResult(application, format, QString::fromStdString(application.id()));
 }
@@ -265,9 +279,14 @@ void updateApplication(const Invocation &invocation)
         addWebsites(invocation, request.mutable_websites()->mutable_items());
     if (invocation.has(kOwnerFlag))
         appendAll(invocation.values(kOwnerFlag), request.mutable_owners()->mutable_names());
+    if (invocation.has(kSpaFlag) && invocation.has(kNoSpaFlag))
+        throw UsageError(QStringLiteral("--%1 and --%2 contradict each other").arg(kSpaFlag, kNoSpaFlag));
+    if (invocation.has(kSpaFlag) || invocation.has(kNoSpaFlag))
+        request.set_spa_fallback(invocation.has(kSpaFlag));
     const bool changesBuild = hasBuildFlags(invocation);
     if (!changesBuild && !request.has_ref() && request.deploy_type() == v1::DEPLOY_TYPE_UNSPECIFIED &&
-        !request.has_auto_sleep_seconds() && !request.has_websites() && !request.has_owners())
+        !request.has_auto_sleep_seconds() && !request.has_websites() && !request.has_owners() &&
+        !request.has_spa_fallback())
         throw UsageError(QStringLiteral("nothing to change: give at least one flag"));
 
     const Connection connection(invocation);
@@ -397,7 +416,12 @@ QList<Flag> applicationFlags(bool creating)
         {.name = kAutoSleepFlag,
          .valueName = QStringLiteral("SECONDS"),
          .description = QStringLiteral("Stop after this long without requests; 0 never sleeps")},
+        {.name = kSpaFlag,
+         .description = QStringLiteral("Static sites: serve index.html for paths with no file (single-page "
+                                       "apps)")},
     };
+    if (!creating)
+        flags.append({.name = kNoSpaFlag, .description = QStringLiteral("Turn the SPA fallback off")});
     if (creating) {
         flags.prepend({.name = kRepoFlag,
                        .valueName = QStringLiteral("REPO"),

@@ -61,7 +61,12 @@ struct Application {
     QStringList ownerNames; // sorted
     bool running = true;
     quint32 autoSleepSeconds = 0;
+    // Static deploys: a path with no file behind it serves the site's index.html (single-page apps).
+    bool spaFallback = false;
     QString configHash;
+    // Kept by the controller, outside the version check (a member's edit never conflicts with them):
+    QString currentCommit;  // the commit the app's ref points at, as last fetched; empty until then
+    QString currentBuildId; // the build being served; empty until the first deploy
     QDateTime createdAt;
     QDateTime updatedAt;
     qint64 version = 0; // optimistic concurrency: the store refuses an update from a stale copy

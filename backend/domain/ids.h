@@ -16,6 +16,7 @@ inline constexpr QStringView kUser = u"usr";
 inline constexpr QStringView kToken = u"tok";
 inline constexpr QStringView kRepository = u"repo";
 inline constexpr QStringView kApplication = u"app";
+inline constexpr QStringView kBuild = u"bld";
 } // namespace idprefix
 
 } // namespace vitrine::domain

@@ -49,6 +49,14 @@ domain::Repository referencedRepository(domain::Store &store, const Caller &call
     return *repository;
 }
 
+void validateSpaFallback(bool spaFallback, domain::DeployType deployType)
+{
+    if (spaFallback && deployType != domain::DeployType::Static)
+        throw Error::badRequest(QStringLiteral("spa_fallback"),
+                                QStringLiteral("only applies to static deploys; a runtime app routes its "
+                                               "own paths"));
+}
+
 QString describe(const QString &applicationRef)
 {
     return QStringLiteral("application %1").arg(domain::quoted(applicationRef));
@@ -69,6 +77,7 @@ domain::Application ApplicationService::create(const Caller &caller, const NewAp
         domain::impliedDeployType(request.build.type).value_or(domain::DeployType::Runtime));
     const domain::BuildConfig build = domain::withDefaults(request.build);
     domain::validateBuildConfig(QStringLiteral("build"), build, deployType);
+    validateSpaFallback(request.spaFallback, deployType);
     const QList<domain::Website> websites =
         request.websites.isEmpty() ? defaultWebsites(request.name) : checkedWebsites(request.websites);
     domain::validateEnvVars(QStringLiteral("env"), request.env);
@@ -88,6 +97,7 @@ domain::Application ApplicationService::create(const Caller &caller, const NewAp
     application.env = request.env;
     application.ownerIds = ownerIds;
     application.autoSleepSeconds = request.autoSleepSeconds;
+    application.spaFallback = request.spaFallback;
     application.configHash = domain::configHash(application.build, application.env);
     application.createdAt = access::nowUtc();
     application.updatedAt = application.createdAt;
@@ -149,6 +159,12 @@ domain::Application ApplicationService::update(const Caller &caller, const QStri
             application.ownerIds = *ownerIds;
         if (changes.autoSleepSeconds)
             application.autoSleepSeconds = *changes.autoSleepSeconds;
+        if (changes.spaFallback) {
+            validateSpaFallback(*changes.spaFallback, application.deployType);
+            application.spaFallback = *changes.spaFallback;
+        } else if (application.deployType != domain::DeployType::Static) {
+            application.spaFallback = false;
+        }
         application.configHash = domain::configHash(application.build, application.env);
         m_store.updateApplication(application);
         return access::requireApplication(m_store, application.id);

@@ -21,6 +21,7 @@ struct NewApplication {
     domain::EnvVars env;
     QStringList ownerNames; // empty: the caller
     quint32 autoSleepSeconds = 0;
+    bool spaFallback = false; // static deploys only
 };
 
 struct ApplicationChanges {
@@ -30,11 +31,14 @@ struct ApplicationChanges {
     std::optional<QList<domain::Website>> websites;
     std::optional<QStringList> ownerNames;
     std::optional<quint32> autoSleepSeconds;
+    std::optional<bool> spaFallback;
 };
 
 // Applications and their env vars. Owners see and change theirs, admins all. Every change that touches the
 // build config or the env vars recomputes the config hash. Bad input throws BadRequest naming the field as
-// the API spells it ("websites[1].path_prefix", "build.start_command", "env.FOO").
+// the API spells it ("websites[1].path_prefix", "build.start_command", "env.FOO"). SPA fallback only applies
+// to static deploys: asking for it on a runtime deploy is BadRequest, and an update that makes the app a
+// runtime deploy turns it off.
 class ApplicationService {
 public:
     explicit ApplicationService(domain::Store &store);

@@ -192,6 +192,27 @@ void FakeStore::updateRepository(const domain::Repository &repository)
     ++stored.version;
 }
 
+QList<domain::Repository> FakeStore::findRepositoriesByUrl(const QString &url)
+{
+    const QString key = domain::repositoryUrlKey(url);
+    QList<domain::Repository> found;
+    for (const domain::Repository &repository : std::as_const(m_repositories)) {
+        if (domain::repositoryUrlKey(repository.url) == key)
+            found.append(withNames(repository));
+    }
+    std::sort(found.begin(), found.end(),
+              [](const domain::Repository &a, const domain::Repository &b) { return a.name < b.name; });
+    return found;
+}
+
+void FakeStore::recordFetch(const QString &repositoryId, const QDateTime &at, const QString &error)
+{
+    if (!m_repositories.contains(repositoryId))
+        throw missing(QStringLiteral("repository"), repositoryId);
+    m_repositories[repositoryId].lastFetchedAt = at;
+    m_repositories[repositoryId].lastFetchError = error;
+}
+
 void FakeStore::deleteRepository(const QString &id)
 {
     if (!m_repositories.remove(id))
@@ -257,6 +278,8 @@ void FakeStore::updateApplication(const domain::Application &application)
     updated.name = stored.name;
     updated.repositoryId = stored.repositoryId;
     updated.createdAt = stored.createdAt;
+    updated.currentCommit = stored.currentCommit;
+    updated.currentBuildId = stored.currentBuildId;
     updated.updatedAt = QDateTime::currentDateTimeUtc();
     updated.version = stored.version + 1;
     stored = updated;
@@ -266,6 +289,155 @@ void FakeStore::deleteApplication(const QString &id)
 {
     if (!m_applications.remove(id))
         throw missing(QStringLiteral("application"), id);
+    m_builds.removeIf([&id](const auto &entry) { return entry.value().applicationId == id; });
+}
+
+void FakeStore::setApplicationCommit(const QString &applicationId, const QString &commit)
+{
+    if (!m_applications.contains(applicationId))
+        throw missing(QStringLiteral("application"), applicationId);
+    m_applications[applicationId].currentCommit = commit;
+}
+
+void FakeStore::setApplicationCurrentBuild(const QString &applicationId, const QString &buildId)
+{
+    if (!m_applications.contains(applicationId))
+        throw missing(QStringLiteral("application"), applicationId);
+    m_applications[applicationId].currentBuildId = buildId;
+}
+
+void FakeStore::insertBuild(const domain::Build &build)
+{
+    if (!m_applications.contains(build.applicationId))
+        throw missing(QStringLiteral("application"), build.applicationId);
+    if (m_builds.contains(build.id))
+        throw Error::alreadyExists(QStringLiteral("build id '%1' is taken").arg(build.id));
+    domain::Build stored = build;
+    if (!stored.queuedAt.isValid())
+        stored.queuedAt = QDateTime::currentDateTimeUtc();
+    stored.version = 1;
+    m_builds.insert(stored.id, stored);
+}
+
+std::optional<domain::Build> FakeStore::findBuildById(const QString &id)
+{
+    return m_builds.contains(id) ? std::optional(withNames(m_builds.value(id))) : std::nullopt;
+}
+
+QList<domain::Build> FakeStore::listBuilds(const domain::BuildFilter &filter,
+                                           const domain::BuildPageQuery &page)
+{
+    QList<domain::Build> builds = buildsWhere([&](const domain::Build &build) {
+        const bool afterCursor = !page.afterQueuedAt.isValid() || build.queuedAt < page.afterQueuedAt ||
+                                 (build.queuedAt == page.afterQueuedAt && build.id < page.afterId);
+        return afterCursor &&
+               (filter.applicationId.isEmpty() || build.applicationId == filter.applicationId) &&
+               (filter.visibleToUserId.isEmpty() ||
+                m_applications.value(build.applicationId).ownerIds.contains(filter.visibleToUserId)) &&
+               (filter.states.isEmpty() || filter.states.contains(build.state));
+    });
+    std::reverse(builds.begin(), builds.end());
+    if (builds.size() > page.limit)
+        builds.resize(std::max(page.limit, 0));
+    return builds;
+}
+
+std::optional<domain::Build> FakeStore::findBuild(const QString &applicationId, const QString &commit,
+                                                  const QString &configHash)
+{
+    const QList<domain::Build> builds = buildsWhere([&](const domain::Build &build) {
+        return build.applicationId == applicationId && build.commit == commit &&
+               build.configHash == configHash;
+    });
+    return builds.isEmpty() ? std::nullopt : std::optional(builds.last());
+}
+
+bool FakeStore::transitionBuild(const QString &id, domain::BuildState from, domain::BuildState to,
+                                const domain::BuildTransitionFields &fields)
+{
+    if (!domain::canTransition(from, to))
+        throw Error::internal(QStringLiteral("build '%1' cannot make this transition").arg(id));
+    if (!m_builds.contains(id) || m_builds.value(id).state != from)
+        return false;
+    domain::Build &build = m_builds[id];
+    const QDateTime at = fields.at.isValid() ? fields.at : QDateTime::currentDateTimeUtc();
+    build.state = to;
+    if (to == domain::BuildState::Building) {
+        build.startedAt = at;
+        build.heartbeatAt = at;
+    } else if (domain::isFinished(to)) {
+        build.finishedAt = at;
+    }
+    if (!fields.builderId.isEmpty())
+        build.builderId = fields.builderId;
+    if (!fields.failureReason.isEmpty())
+        build.failureReason = fields.failureReason;
+    if (!fields.artifactPath.isEmpty())
+        build.artifactPath = fields.artifactPath;
+    ++build.version;
+    return true;
+}
+
+bool FakeStore::recordBuildHeartbeat(const QString &id, const QDateTime &at)
+{
+    if (!m_builds.contains(id) || m_builds.value(id).state != domain::BuildState::Building)
+        return false;
+    m_builds[id].heartbeatAt = at;
+    return true;
+}
+
+QList<domain::QueuedBuild> FakeStore::listQueuedBuilds()
+{
+    QList<domain::QueuedBuild> queued;
+    for (const domain::Build &build :
+         buildsWhere([](const domain::Build &b) { return b.state == domain::BuildState::Queued; }))
+        queued.append({build.id, build.ownerKey, build.queuedAt});
+    return queued;
+}
+
+QHash<QString, int> FakeStore::countBuildingBuildsByOwner()
+{
+    QHash<QString, int> counts;
+    for (const domain::Build &build : std::as_const(m_builds)) {
+        if (build.state == domain::BuildState::Building)
+            ++counts[build.ownerKey];
+    }
+    return counts;
+}
+
+QList<domain::Build> FakeStore::listStaleBuilds(const QDateTime &heartbeatBefore)
+{
+    QList<domain::Build> stale = buildsWhere([&](const domain::Build &build) {
+        return build.state == domain::BuildState::Building && build.heartbeatAt < heartbeatBefore;
+    });
+    std::stable_sort(stale.begin(), stale.end(), [](const domain::Build &a, const domain::Build &b) {
+        return a.heartbeatAt < b.heartbeatAt;
+    });
+    return stale;
+}
+
+QStringList FakeStore::cancelQueuedBuildsExcept(const QString &applicationId, const QString &keepBuildId,
+                                                const QString &reason, const QDateTime &at)
+{
+    QStringList canceled;
+    for (const domain::Build &build : buildsWhere([&](const domain::Build &b) {
+             return b.applicationId == applicationId && b.id != keepBuildId &&
+                    b.state == domain::BuildState::Queued;
+         })) {
+        transitionBuild(build.id, domain::BuildState::Queued, domain::BuildState::Canceled,
+                        {at, {}, reason, {}});
+        canceled.append(build.id);
+    }
+    return canceled;
+}
+
+QList<domain::Build> FakeStore::deleteBuildsOfApplication(const QString &applicationId)
+{
+    const QList<domain::Build> builds =
+        buildsWhere([&](const domain::Build &build) { return build.applicationId == applicationId; });
+    for (const domain::Build &build : builds)
+        m_builds.remove(build.id);
+    return builds;
 }
 
 QStringList FakeStore::repositoriesOwnedOnlyBy(const QString &userId)
@@ -311,6 +483,25 @@ domain::Application FakeStore::withNames(domain::Application application) const
     sortOwners(application.ownerIds, application.ownerNames);
     application.repositoryName = m_repositories.value(application.repositoryId).name;
     return application;
+}
+
+domain::Build FakeStore::withNames(domain::Build build) const
+{
+    build.applicationName = m_applications.value(build.applicationId).name;
+    return build;
+}
+
+QList<domain::Build> FakeStore::buildsWhere(const std::function<bool(const domain::Build &)> &keep) const
+{
+    QList<domain::Build> builds;
+    for (const domain::Build &build : m_builds) {
+        if (keep(build))
+            builds.append(withNames(build));
+    }
+    std::sort(builds.begin(), builds.end(), [](const domain::Build &a, const domain::Build &b) {
+        return std::pair(a.queuedAt, a.id) < std::pair(b.queuedAt, b.id);
+    });
+    return builds;
 }
 
 domain::Token FakeStore::withNames(domain::Token token) const

@@ -46,6 +46,8 @@ public:
     void updateRepository(const domain::Repository &repository) override;
     void deleteRepository(const QString &id) override;
     int countApplicationsOfRepository(const QString &repositoryId) override;
+    QList<domain::Repository> findRepositoriesByUrl(const QString &url) override;
+    void recordFetch(const QString &repositoryId, const QDateTime &at, const QString &error) override;
 
     void insertApplication(const domain::Application &application) override;
     std::optional<domain::Application> findApplicationById(const QString &id) override;
@@ -54,6 +56,24 @@ public:
                                                 const domain::PageQuery &page) override;
     void updateApplication(const domain::Application &application) override;
     void deleteApplication(const QString &id) override;
+    void setApplicationCommit(const QString &applicationId, const QString &commit) override;
+    void setApplicationCurrentBuild(const QString &applicationId, const QString &buildId) override;
+
+    void insertBuild(const domain::Build &build) override;
+    std::optional<domain::Build> findBuildById(const QString &id) override;
+    QList<domain::Build> listBuilds(const domain::BuildFilter &filter,
+                                    const domain::BuildPageQuery &page) override;
+    std::optional<domain::Build> findBuild(const QString &applicationId, const QString &commit,
+                                           const QString &configHash) override;
+    bool transitionBuild(const QString &id, domain::BuildState from, domain::BuildState to,
+                         const domain::BuildTransitionFields &fields) override;
+    bool recordBuildHeartbeat(const QString &id, const QDateTime &at) override;
+    QList<domain::QueuedBuild> listQueuedBuilds() override;
+    QHash<QString, int> countBuildingBuildsByOwner() override;
+    QList<domain::Build> listStaleBuilds(const QDateTime &heartbeatBefore) override;
+    QStringList cancelQueuedBuildsExcept(const QString &applicationId, const QString &keepBuildId,
+                                         const QString &reason, const QDateTime &at) override;
+    QList<domain::Build> deleteBuildsOfApplication(const QString &applicationId) override;
 
     QStringList repositoriesOwnedOnlyBy(const QString &userId) override;
     QStringList applicationsOwnedOnlyBy(const QString &userId) override;
@@ -64,12 +84,16 @@ private:
     domain::Repository withNames(domain::Repository repository) const;
     domain::Application withNames(domain::Application application) const;
     domain::Token withNames(domain::Token token) const;
+    domain::Build withNames(domain::Build build) const;
+    // Every build, oldest first (queuedAt, then id), that keep accepts.
+    QList<domain::Build> buildsWhere(const std::function<bool(const domain::Build &)> &keep) const;
     void checkWebsitesFree(const domain::Application &application) const;
 
     QMap<QString, domain::User> m_users; // by id
     QMap<QString, domain::Token> m_tokens;
     QMap<QString, domain::Repository> m_repositories;
     QMap<QString, domain::Application> m_applications;
+    QMap<QString, domain::Build> m_builds;
 };
 
 } // namespace vitrine::tests

@@ -9,6 +9,7 @@
 #include <QAtomicInt>
 #include <QFile>
 #include <QMutex>
+#include <QSemaphore>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -27,6 +28,8 @@ using adapters::store::latestSchemaVersion;
 using adapters::store::SqlStore;
 using adapters::store::StoreOpenError;
 using domain::Application;
+using domain::Build;
+using domain::BuildState;
 using domain::ErrorKind;
 using domain::Repository;
 using domain::Role;
@@ -122,9 +125,9 @@ QStringList namesOf(const QList<T> &items)
     return names;
 }
 
-// Runs one statement on a store's database beside the store, as an operator would with sqlite3 or psql, and
-// returns the first column of the first row.
-QVariant rawQuery(const QString &url, const QString &sql)
+// Runs statements on a store's database beside the store, as an operator would with sqlite3 or psql, and
+// returns the first column of the last one's first row.
+QVariant rawQuery(const QString &url, const QStringList &statements)
 {
     const DatabaseUrl database = DatabaseUrl::parse(url);
     const QString connectionName = QStringLiteral("raw-query");
@@ -143,14 +146,62 @@ QVariant rawQuery(const QString &url, const QString &sql)
         }
         if (!db.open())
             qFatal("rawQuery cannot open %s: %s", qPrintable(url), qPrintable(db.lastError().text()));
-        QSqlQuery query(db);
-        if (!query.exec(sql))
-            qFatal("rawQuery '%s' failed: %s", qPrintable(sql), qPrintable(query.lastError().text()));
-        if (query.next())
-            result = query.value(0);
+        for (const QString &sql : statements) {
+            QSqlQuery query(db);
+            if (!query.exec(sql))
+                qFatal("rawQuery '%s' failed: %s", qPrintable(sql), qPrintable(query.lastError().text()));
+            result = query.next() ? query.value(0) : QVariant();
+        }
     }
     QSqlDatabase::removeDatabase(connectionName);
     return result;
+}
+
+QVariant rawQuery(const QString &url, const QString &sql)
+{
+    return rawQuery(url, QStringList{sql});
+}
+
+const QString kCommitA = QStringLiteral("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+const QString kCommitB = QStringLiteral("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+
+Build makeBuild(const Application &application, const QString &commit, const QDateTime &queuedAt,
+                const QString &ownerKey = {})
+{
+    Build build;
+    build.id = domain::newId(domain::idprefix::kBuild);
+    build.applicationId = application.id;
+    build.commit = commit;
+    build.configHash = application.configHash;
+    build.config = application.build;
+    build.env = application.env;
+    build.ownerKey = ownerKey.isEmpty() ? application.ownerIds.value(0) : ownerKey;
+    build.queuedAt = queuedAt;
+    return build;
+}
+
+Build addBuild(SqlStore &store, const Application &application, const QString &commit,
+               const QDateTime &queuedAt, const QString &ownerKey = {})
+{
+    const Build build = makeBuild(application, commit, queuedAt, ownerKey);
+    store.insertBuild(build);
+    return build;
+}
+
+Application addApplication(SqlStore &store, const QString &name, const Repository &repository,
+                           const QStringList &ownerIds)
+{
+    const Application application = makeApplication(name, repository, ownerIds);
+    store.insertApplication(application);
+    return application;
+}
+
+QStringList idsOf(const QList<Build> &builds)
+{
+    QStringList ids;
+    for (const Build &build : builds)
+        ids << build.id;
+    return ids;
 }
 
 } // namespace
@@ -192,6 +243,22 @@ private slots:
     void missingRowsAreNotFound();
     void concurrentWritersAllLand();
     void racingWritersOfOneNameGetAlreadyExists();
+
+    void migrationTwoUpgradesAVersionOneDatabase();
+    void repositoriesAreFoundByAnySpellingOfTheirUrl_data();
+    void repositoriesAreFoundByAnySpellingOfTheirUrl();
+    void controllerRecordsDoNotBumpVersions();
+    void spaFallbackIsAnOwnersSetting();
+    void buildsRoundTrip();
+    void buildsListNewestFirstInKeysetPages();
+    void buildListsFilterByApplicationOwnerAndState();
+    void transitionIsACompareAndSet();
+    void onlyOneOfRacingSchedulersTakesABuild();
+    void findsTheBuildOfACommitAndConfig();
+    void newerBuildSupersedesQueuedOnes();
+    void schedulerSeesQueuedAndRunningBuilds();
+    void buildsWithoutHeartbeatAreStale();
+    void deletingBuildsOfAnApplicationReturnsThem();
 
 private:
     QString freshUrl();
@@ -956,6 +1023,514 @@ void TestSqlStore::racingWritersOfOneNameGetAlreadyExists()
     QVERIFY2(unexpected.isEmpty(), qPrintable(unexpected.join(u'\n')));
     QCOMPARE(created, kApplications);
     QCOMPARE(store->listApplications({}, {}).size(), kApplications);
+}
+
+void TestSqlStore::migrationTwoUpgradesAVersionOneDatabase()
+{
+    QFETCH_GLOBAL(QString, backend);
+    const QString url = freshUrl();
+    const auto dialect = backend == u"sqlite" ? DatabaseBackend::Sqlite : DatabaseBackend::Postgresql;
+    // The database as a binary that knew only migration 1 left it, with a repository and an application.
+    QStringList statements = adapters::store::migrations(dialect).first().statements;
+    statements << QStringLiteral("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at "
+                                 "BIGINT NOT NULL)")
+               << QStringLiteral("INSERT INTO schema_migrations (version, applied_at) VALUES (1, 0)")
+               << QStringLiteral("INSERT INTO users (id, name, role, created_at) VALUES ('usr_1', 'zoe', "
+                                 "'member', 0)")
+               << QStringLiteral("INSERT INTO repositories (id, name, url, webhook_secret, created_at, "
+                                 "updated_at, version) VALUES ('repo_1', 'site', "
+                                 "'git@Git.Example.org:club/site.git', '', 0, 0, 1)")
+               << QStringLiteral("INSERT INTO repository_owners (repository_id, user_id) VALUES ('repo_1', "
+                                 "'usr_1')")
+               << QStringLiteral(
+                      "INSERT INTO applications (id, name, repository_id, ref, deploy_type, build_type, "
+                      "build_command, start_command, artifact_dir, dockerfile, context_dir, port, running, "
+                      "auto_sleep_seconds, config_hash, created_at, updated_at, version) VALUES ('app_1', "
+                      "'blog', 'repo_1', 'main', 'static', 'static', '', '', 'public', '', '', 0, TRUE, 0, "
+                      "'h1', 0, 0, 3)");
+    rawQuery(url, statements);
+
+    SqlStore store(url);
+    QCOMPARE(store.schemaVersion(), latestSchemaVersion());
+    // The repository that existed got its URL key: another spelling of its remote finds it.
+    QCOMPARE(namesOf(store.findRepositoriesByUrl(QStringLiteral("ssh://git@git.example.org/club/site"))),
+             QStringList{QStringLiteral("site")});
+    const auto blog = store.findApplicationByName(QStringLiteral("blog"));
+    QVERIFY(blog);
+    QCOMPARE(blog->version, 3);
+    QVERIFY(!blog->spaFallback);
+    QVERIFY(blog->currentCommit.isEmpty());
+    QVERIFY(blog->currentBuildId.isEmpty());
+    QVERIFY(!store.findRepositoryByName(QStringLiteral("site"))->lastFetchedAt.isValid());
+    const Build build = addBuild(store, *blog, kCommitA, kCreated);
+    QCOMPARE(store.findBuildById(build.id)->applicationName, QStringLiteral("blog"));
+}
+
+void TestSqlStore::repositoriesAreFoundByAnySpellingOfTheirUrl_data()
+{
+    QTest::addColumn<QString>("stored");
+    QTest::addColumn<QString>("asked");
+    QTest::addColumn<bool>("matches");
+
+    const QString https = QStringLiteral("https://git.example.org/club/site.git");
+    QTest::newRow("the same URL") << https << https << true;
+    QTest::newRow("without .git") << https << QStringLiteral("https://git.example.org/club/site") << true;
+    QTest::newRow("trailing slash") << https << QStringLiteral("https://git.example.org/club/site/") << true;
+    QTest::newRow("host and scheme case")
+        << https << QStringLiteral("HTTPS://Git.Example.ORG/club/site") << true;
+    QTest::newRow("scp-like and ssh URL") << QStringLiteral("git@git.example.org:club/site.git")
+                                          << QStringLiteral("ssh://git@git.example.org/club/site") << true;
+    QTest::newRow("ssh URL and scp-like") << QStringLiteral("ssh://git.example.org/club/site.git")
+                                          << QStringLiteral("git@git.example.org:club/site") << true;
+    QTest::newRow("local path and file URL")
+        << QStringLiteral("/srv/git/site.git") << QStringLiteral("file:///srv/git/site") << true;
+    QTest::newRow("another path") << https << QStringLiteral("https://git.example.org/club/blog") << false;
+    QTest::newRow("path case matters")
+        << https << QStringLiteral("https://git.example.org/Club/site") << false;
+    QTest::newRow("another host") << https << QStringLiteral("https://example.org/club/site") << false;
+    QTest::newRow("another port") << https << QStringLiteral("https://git.example.org:8443/club/site")
+                                  << false;
+    QTest::newRow("another scheme") << https << QStringLiteral("ssh://git.example.org/club/site") << false;
+}
+
+void TestSqlStore::repositoriesAreFoundByAnySpellingOfTheirUrl()
+{
+    QFETCH(QString, stored);
+    QFETCH(QString, asked);
+    QFETCH(bool, matches);
+
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    Repository site = makeRepository(QStringLiteral("site"), {zoe.id});
+    site.url = QStringLiteral("https://elsewhere.example.org/placeholder.git");
+    store->insertRepository(site);
+    // Found by the URL it has now: updates keep the key in step.
+    site.url = stored;
+    site.version = 1;
+    store->updateRepository(site);
+    Repository mirror = makeRepository(QStringLiteral("mirror"), {zoe.id});
+    mirror.url = stored;
+    store->insertRepository(mirror);
+
+    const QStringList expected =
+        matches ? QStringList{QStringLiteral("mirror"), QStringLiteral("site")} : QStringList{};
+    QCOMPARE(namesOf(store->findRepositoriesByUrl(asked)), expected);
+    if (matches)
+        QCOMPARE(store->findRepositoriesByUrl(asked).first().ownerNames, QStringList{QStringLiteral("zoe")});
+}
+
+void TestSqlStore::controllerRecordsDoNotBumpVersions()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const QDateTime fetchedAt = kCreated.addSecs(60);
+
+    store->recordFetch(site.id, fetchedAt, QStringLiteral("remote refused access"));
+    store->setApplicationCommit(blog.id, kCommitA);
+    store->setApplicationCurrentBuild(blog.id, QStringLiteral("bld_served"));
+
+    const auto fetched = store->findRepositoryById(site.id);
+    QCOMPARE(fetched->lastFetchedAt, fetchedAt);
+    QCOMPARE(fetched->lastFetchError, QStringLiteral("remote refused access"));
+    QCOMPARE(fetched->version, 1);
+    QCOMPARE(fetched->updatedAt, kCreated);
+    const auto deployed = store->findApplicationById(blog.id);
+    QCOMPARE(deployed->currentCommit, kCommitA);
+    QCOMPARE(deployed->currentBuildId, QStringLiteral("bld_served"));
+    QCOMPARE(deployed->version, 1);
+    QCOMPARE(deployed->updatedAt, kCreated);
+
+    // An owner's edit from a copy read before leaves the controller's records alone, and they succeed
+    // after it.
+    site.version = 1;
+    store->updateRepository(site);
+    QCOMPARE(store->findRepositoryById(site.id)->lastFetchError, QStringLiteral("remote refused access"));
+    store->recordFetch(site.id, fetchedAt.addSecs(60), {});
+    QVERIFY(store->findRepositoryById(site.id)->lastFetchError.isEmpty());
+    blog.version = 1;
+    blog.ref = QStringLiteral("release");
+    store->updateApplication(blog);
+    QCOMPARE(store->findApplicationById(blog.id)->currentCommit, kCommitA);
+    QCOMPARE(store->findApplicationById(blog.id)->currentBuildId, QStringLiteral("bld_served"));
+
+    for (const auto &call : std::initializer_list<std::function<void()>>{
+             [&] { store->recordFetch(QStringLiteral("repo_missing"), fetchedAt, {}); },
+             [&] { store->setApplicationCommit(QStringLiteral("app_missing"), kCommitA); },
+             [&] {
+                 store->setApplicationCurrentBuild(QStringLiteral("app_missing"), QStringLiteral("b"));
+             }}) {
+        const auto error = errorOf(call);
+        QVERIFY(error);
+        QCOMPARE(error->kind(), ErrorKind::NotFound);
+    }
+}
+
+void TestSqlStore::spaFallbackIsAnOwnersSetting()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    Application app = makeApplication(QStringLiteral("app"), site, {zoe.id});
+    app.spaFallback = true;
+    store->insertApplication(app);
+    QVERIFY(store->findApplicationById(app.id)->spaFallback);
+
+    app.spaFallback = false;
+    app.version = 1;
+    store->updateApplication(app);
+    const auto updated = store->findApplicationById(app.id);
+    QVERIFY(!updated->spaFallback);
+    QCOMPARE(updated->version, 2);
+}
+
+void TestSqlStore::buildsRoundTrip()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    Application blog = makeApplication(QStringLiteral("blog"), site, {zoe.id});
+    blog.build = {domain::BuildType::StaticCmd,
+                  QStringLiteral("make \"site\" && echo 'done'"),
+                  QString(),
+                  QStringLiteral("public"),
+                  QString(),
+                  QStringLiteral("web"),
+                  0};
+    blog.env = {{QStringLiteral("GREETING"), QStringLiteral("héllo, \"世界\"")},
+                {QStringLiteral("EMPTY"), {}}};
+    store->insertApplication(blog);
+
+    Build build = makeBuild(blog, kCommitA, kCreated);
+    build.version = 7; // ignored: a new row starts at version 1
+    store->insertBuild(build);
+
+    const auto found = store->findBuildById(build.id);
+    QVERIFY(found);
+    QCOMPARE(found->applicationId, blog.id);
+    QCOMPARE(found->applicationName, QStringLiteral("blog"));
+    QCOMPARE(found->commit, kCommitA);
+    QCOMPARE(found->configHash, blog.configHash);
+    QVERIFY(found->config == blog.build);
+    QCOMPARE(found->env, blog.env);
+    QCOMPARE(found->state, BuildState::Queued);
+    QCOMPARE(found->ownerKey, zoe.id);
+    QCOMPARE(found->queuedAt, kCreated);
+    QCOMPARE(found->queuedAt.timeSpec(), Qt::UTC);
+    QVERIFY(!found->startedAt.isValid());
+    QVERIFY(!found->finishedAt.isValid());
+    QVERIFY(!found->heartbeatAt.isValid());
+    QVERIFY(found->builderId.isEmpty());
+    QVERIFY(found->failureReason.isEmpty());
+    QVERIFY(found->artifactPath.isEmpty());
+    QCOMPARE(found->version, 1);
+    QVERIFY(!store->findBuildById(QStringLiteral("bld_missing")));
+
+    // A build without a queue time gets the store's clock.
+    Build unstamped = makeBuild(blog, kCommitB, {});
+    const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
+    store->insertBuild(unstamped);
+    QVERIFY(store->findBuildById(unstamped.id)->queuedAt >= before);
+
+    const auto taken = errorOf([&] { store->insertBuild(build); });
+    QVERIFY(taken);
+    QCOMPARE(taken->kind(), ErrorKind::AlreadyExists);
+    Build orphan = makeBuild(blog, kCommitA, kCreated);
+    orphan.applicationId = QStringLiteral("app_missing");
+    const auto missing = errorOf([&] { store->insertBuild(orphan); });
+    QVERIFY(missing);
+    QCOMPARE(missing->kind(), ErrorKind::NotFound);
+}
+
+void TestSqlStore::buildsListNewestFirstInKeysetPages()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    // Five builds; the middle three queued in the same millisecond, so the id breaks the tie.
+    QList<Build> builds;
+    for (int i = 0; i < 5; ++i)
+        builds << addBuild(*store, blog, kCommitA, kCreated.addSecs(i == 0 ? 0 : (i == 4 ? 2 : 1)));
+    QList<Build> newestFirst = builds;
+    std::sort(newestFirst.begin(), newestFirst.end(), [](const Build &a, const Build &b) {
+        return std::pair(a.queuedAt, a.id) > std::pair(b.queuedAt, b.id);
+    });
+
+    QStringList paged;
+    domain::BuildPageQuery page{2, {}, {}};
+    for (int pages = 0; pages < 10; ++pages) {
+        const QList<Build> got = store->listBuilds({}, page);
+        if (got.isEmpty())
+            break;
+        QVERIFY(got.size() <= 2);
+        paged += idsOf(got);
+        page.afterQueuedAt = got.last().queuedAt;
+        page.afterId = got.last().id;
+    }
+    QCOMPARE(paged, idsOf(newestFirst));
+    QVERIFY(store->listBuilds({}, {0, {}, {}}).isEmpty());
+}
+
+void TestSqlStore::buildListsFilterByApplicationOwnerAndState()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const User adam = addUser(*store, QStringLiteral("adam"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id, adam.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const Application shop = addApplication(*store, QStringLiteral("shop"), site, {adam.id, zoe.id});
+    const Build blogOld = addBuild(*store, blog, kCommitA, kCreated);
+    const Build shopOld = addBuild(*store, shop, kCommitA, kCreated.addSecs(1));
+    const Build blogNew = addBuild(*store, blog, kCommitB, kCreated.addSecs(2));
+    QVERIFY(store->transitionBuild(blogOld.id, BuildState::Queued, BuildState::Building, {}));
+
+    QCOMPARE(idsOf(store->listBuilds({blog.id, {}, {}}, {})), (QStringList{blogNew.id, blogOld.id}));
+    QCOMPARE(idsOf(store->listBuilds({{}, adam.id, {}}, {})), QStringList{shopOld.id});
+    QCOMPARE(idsOf(store->listBuilds({{}, zoe.id, {}}, {})),
+             (QStringList{blogNew.id, shopOld.id, blogOld.id}));
+    QCOMPARE(idsOf(store->listBuilds({{}, {}, {BuildState::Building}}, {})), QStringList{blogOld.id});
+    QCOMPARE(idsOf(store->listBuilds({blog.id, {}, {BuildState::Queued, BuildState::Succeeded}}, {})),
+             QStringList{blogNew.id});
+    QCOMPARE(idsOf(store->listBuilds({shop.id, zoe.id, {BuildState::Queued}}, {})), QStringList{shopOld.id});
+    QVERIFY(store->listBuilds({shop.id, {}, {BuildState::Failed}}, {}).isEmpty());
+}
+
+void TestSqlStore::transitionIsACompareAndSet()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const Build build = addBuild(*store, blog, kCommitA, kCreated);
+    const QDateTime started = kCreated.addSecs(5);
+    const QDateTime finished = kCreated.addSecs(65);
+
+    QVERIFY(store->transitionBuild(build.id, BuildState::Queued, BuildState::Building,
+                                   {started, QStringLiteral("local-1"), {}, {}}));
+    auto building = store->findBuildById(build.id);
+    QCOMPARE(building->state, BuildState::Building);
+    QCOMPARE(building->builderId, QStringLiteral("local-1"));
+    QCOMPARE(building->startedAt, started);
+    QCOMPARE(building->heartbeatAt, started);
+    QCOMPARE(building->version, 2);
+
+    // Moved already: a second scheduler loses, and nothing changes.
+    QVERIFY(!store->transitionBuild(build.id, BuildState::Queued, BuildState::Building,
+                                    {finished, QStringLiteral("local-2"), {}, {}}));
+    QVERIFY(!store->transitionBuild(build.id, BuildState::Queued, BuildState::Canceled, {}));
+    QCOMPARE(store->findBuildById(build.id)->builderId, QStringLiteral("local-1"));
+    QCOMPARE(store->findBuildById(build.id)->version, 2);
+
+    QVERIFY(store->transitionBuild(build.id, BuildState::Building, BuildState::Succeeded,
+                                   {finished, {}, {}, QStringLiteral("artifacts/bld.tar.gz")}));
+    const auto succeeded = store->findBuildById(build.id);
+    QCOMPARE(succeeded->state, BuildState::Succeeded);
+    QCOMPARE(succeeded->finishedAt, finished);
+    QCOMPARE(succeeded->startedAt, started);
+    QCOMPARE(succeeded->builderId, QStringLiteral("local-1"));
+    QCOMPARE(succeeded->artifactPath, QStringLiteral("artifacts/bld.tar.gz"));
+    QCOMPARE(succeeded->version, 3);
+
+    const Build failing = addBuild(*store, blog, kCommitB, kCreated);
+    QVERIFY(store->transitionBuild(failing.id, BuildState::Queued, BuildState::Building, {}));
+    QVERIFY(store->transitionBuild(failing.id, BuildState::Building, BuildState::Failed,
+                                   {{}, {}, QStringLiteral("exit status 2"), {}}));
+    const auto failed = store->findBuildById(failing.id);
+    QCOMPARE(failed->failureReason, QStringLiteral("exit status 2"));
+    QVERIFY(failed->finishedAt.isValid());
+
+    QVERIFY(
+        !store->transitionBuild(QStringLiteral("bld_missing"), BuildState::Queued, BuildState::Building, {}));
+    // A move the state machine forbids is a bug of the caller.
+    const auto forbidden =
+        errorOf([&] { store->transitionBuild(build.id, BuildState::Succeeded, BuildState::Building, {}); });
+    QVERIFY(forbidden);
+    QCOMPARE(forbidden->kind(), ErrorKind::Internal);
+}
+
+void TestSqlStore::onlyOneOfRacingSchedulersTakesABuild()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    constexpr int kBuilds = 20;
+    QStringList buildIds;
+    for (int i = 0; i < kBuilds; ++i)
+        buildIds << addBuild(*store, blog, kCommitA, kCreated.addSecs(i)).id;
+
+    // Two schedulers try to take every build at once; each build goes to exactly one of them.
+    QMutex winsMutex;
+    QHash<QString, QStringList> winners; // build id → schedulers that won it
+    QStringList failures;
+    QSemaphore ready;
+    QSemaphore go;
+    QList<QThread *> threads;
+    for (const QString &scheduler : {QStringLiteral("scheduler-1"), QStringLiteral("scheduler-2")}) {
+        threads << QThread::create([&, scheduler] {
+            ready.release();
+            go.acquire();
+            for (const QString &id : buildIds) {
+                try {
+                    if (store->transitionBuild(id, BuildState::Queued, BuildState::Building,
+                                               {{}, scheduler, {}, {}})) {
+                        QMutexLocker lock(&winsMutex);
+                        winners[id] << scheduler;
+                    }
+                } catch (const std::exception &error) {
+                    QMutexLocker lock(&winsMutex);
+                    failures << QString::fromStdString(error.what());
+                }
+            }
+        });
+    }
+    for (QThread *thread : threads)
+        thread->start();
+    ready.acquire(int(threads.size()));
+    go.release(int(threads.size()));
+    for (QThread *thread : threads) {
+        thread->wait();
+        delete thread;
+    }
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
+    QCOMPARE(winners.size(), kBuilds);
+    for (const QString &id : buildIds) {
+        QCOMPARE(winners.value(id).size(), 1);
+        QCOMPARE(store->findBuildById(id)->builderId, winners.value(id).first());
+    }
+}
+
+void TestSqlStore::findsTheBuildOfACommitAndConfig()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const Application shop = addApplication(*store, QStringLiteral("shop"), site, {zoe.id});
+    const Build first = addBuild(*store, blog, kCommitA, kCreated);
+    QVERIFY(store->transitionBuild(first.id, BuildState::Queued, BuildState::Canceled, {}));
+    const Build retried = addBuild(*store, blog, kCommitA, kCreated.addSecs(30));
+    addBuild(*store, shop, kCommitA, kCreated.addSecs(60));
+
+    // The newest of the application's builds of that commit and config, whatever its state.
+    QCOMPARE(store->findBuild(blog.id, kCommitA, blog.configHash)->id, retried.id);
+    QVERIFY(!store->findBuild(blog.id, kCommitB, blog.configHash));
+    QVERIFY(!store->findBuild(blog.id, kCommitA, QStringLiteral("another-config")));
+    QVERIFY(!store->findBuild(shop.id, kCommitA, blog.configHash));
+}
+
+void TestSqlStore::newerBuildSupersedesQueuedOnes()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const Application shop = addApplication(*store, QStringLiteral("shop"), site, {zoe.id});
+    const Build running = addBuild(*store, blog, kCommitA, kCreated);
+    QVERIFY(store->transitionBuild(running.id, BuildState::Queued, BuildState::Building, {}));
+    const Build older = addBuild(*store, blog, kCommitA, kCreated.addSecs(1));
+    const Build old = addBuild(*store, blog, kCommitA, kCreated.addSecs(2));
+    const Build newest = addBuild(*store, blog, kCommitB, kCreated.addSecs(3));
+    const Build otherApp = addBuild(*store, shop, kCommitA, kCreated.addSecs(1));
+    const QDateTime at = kCreated.addSecs(4);
+    const QString reason = QStringLiteral("superseded by build %1").arg(newest.id);
+
+    QCOMPARE(store->cancelQueuedBuildsExcept(blog.id, newest.id, reason, at),
+             (QStringList{older.id, old.id}));
+    for (const QString &id : {older.id, old.id}) {
+        const auto canceled = store->findBuildById(id);
+        QCOMPARE(canceled->state, BuildState::Canceled);
+        QCOMPARE(canceled->failureReason, reason);
+        QCOMPARE(canceled->finishedAt, at);
+    }
+    QCOMPARE(store->findBuildById(newest.id)->state, BuildState::Queued);
+    QCOMPARE(store->findBuildById(running.id)->state, BuildState::Building);
+    QCOMPARE(store->findBuildById(otherApp.id)->state, BuildState::Queued);
+    QVERIFY(store->cancelQueuedBuildsExcept(blog.id, newest.id, reason, at).isEmpty());
+}
+
+void TestSqlStore::schedulerSeesQueuedAndRunningBuilds()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const User adam = addUser(*store, QStringLiteral("adam"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const Application shop = addApplication(*store, QStringLiteral("shop"), site, {adam.id});
+    const Build zoeRunning = addBuild(*store, blog, kCommitA, kCreated);
+    const Build adamRunning = addBuild(*store, shop, kCommitA, kCreated);
+    const Build zoeAlsoRunning = addBuild(*store, blog, kCommitB, kCreated);
+    for (const Build &build : {zoeRunning, adamRunning, zoeAlsoRunning})
+        QVERIFY(store->transitionBuild(build.id, BuildState::Queued, BuildState::Building, {}));
+    const Build adamLater = addBuild(*store, shop, kCommitB, kCreated.addSecs(20));
+    const Build zoeEarlier = addBuild(*store, blog, kCommitB, kCreated.addSecs(10));
+    const Build done = addBuild(*store, blog, kCommitA, kCreated.addSecs(5));
+    QVERIFY(store->transitionBuild(done.id, BuildState::Queued, BuildState::Canceled, {}));
+
+    const QList<domain::QueuedBuild> queued = store->listQueuedBuilds();
+    QCOMPARE(queued.size(), 2);
+    QCOMPARE(queued[0].id, zoeEarlier.id);
+    QCOMPARE(queued[0].ownerKey, zoe.id);
+    QCOMPARE(queued[0].queuedAt, kCreated.addSecs(10));
+    QCOMPARE(queued[1].id, adamLater.id);
+    QCOMPARE(queued[1].ownerKey, adam.id);
+    QCOMPARE(store->countBuildingBuildsByOwner(), (QHash<QString, int>{{zoe.id, 2}, {adam.id, 1}}));
+}
+
+void TestSqlStore::buildsWithoutHeartbeatAreStale()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const Build quiet = addBuild(*store, blog, kCommitA, kCreated);
+    const Build alive = addBuild(*store, blog, kCommitB, kCreated);
+    const Build queued = addBuild(*store, blog, kCommitB, kCreated);
+    for (const Build &build : {quiet, alive})
+        QVERIFY(store->transitionBuild(build.id, BuildState::Queued, BuildState::Building,
+                                       {kCreated, {}, {}, {}}));
+    const QDateTime now = kCreated.addSecs(120);
+    QVERIFY(store->recordBuildHeartbeat(alive.id, now.addSecs(-5)));
+    QVERIFY(!store->recordBuildHeartbeat(queued.id, now));
+    QVERIFY(!store->recordBuildHeartbeat(QStringLiteral("bld_missing"), now));
+
+    const QDateTime cutoff = now.addSecs(-domain::kBuildHeartbeatTimeoutSeconds);
+    QCOMPARE(idsOf(store->listStaleBuilds(cutoff)), QStringList{quiet.id});
+    QCOMPARE(store->findBuildById(alive.id)->heartbeatAt, now.addSecs(-5));
+
+    // Crash detection fails it; its builder's next heartbeat learns it should stop.
+    QVERIFY(store->transitionBuild(quiet.id, BuildState::Building, BuildState::Failed,
+                                   {now, {}, QStringLiteral("the builder stopped responding"), {}}));
+    QVERIFY(!store->recordBuildHeartbeat(quiet.id, now));
+    QVERIFY(store->listStaleBuilds(cutoff).isEmpty());
+}
+
+void TestSqlStore::deletingBuildsOfAnApplicationReturnsThem()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const Application shop = addApplication(*store, QStringLiteral("shop"), site, {zoe.id});
+    const Build built = addBuild(*store, blog, kCommitA, kCreated);
+    QVERIFY(store->transitionBuild(built.id, BuildState::Queued, BuildState::Building, {}));
+    QVERIFY(store->transitionBuild(built.id, BuildState::Building, BuildState::Succeeded,
+                                   {{}, {}, {}, QStringLiteral("artifacts/blog-1.tar.gz")}));
+    const Build queued = addBuild(*store, blog, kCommitB, kCreated.addSecs(1));
+    const Build kept = addBuild(*store, shop, kCommitA, kCreated);
+
+    const QList<Build> deleted = store->deleteBuildsOfApplication(blog.id);
+    QCOMPARE(idsOf(deleted), (QStringList{built.id, queued.id}));
+    QCOMPARE(deleted[0].artifactPath, QStringLiteral("artifacts/blog-1.tar.gz"));
+    QVERIFY(!store->findBuildById(built.id));
+    QVERIFY(store->listBuilds({blog.id, {}, {}}, {}).isEmpty());
+    QVERIFY(store->deleteBuildsOfApplication(blog.id).isEmpty());
+
+    // Deleting an application takes its builds along.
+    store->deleteApplication(shop.id);
+    QVERIFY(!store->findBuildById(kept.id));
 }
 
 QTEST_GUILESS_MAIN(TestSqlStore)

@@ -157,6 +157,7 @@ private slots:
     void applicationListsShowMembersTheirOwn();
     void onlyBuildAndEnvChangesChangeTheConfigHash();
     void aNewBuildTypeBringsItsDeployType();
+    void spaFallbackIsForStaticDeploysOnly();
     void unsetEnvRefusesUnknownKeys();
     void oversizedListsAreRefused();
     void applicationOwnersNeverBecomeEmpty();
@@ -828,6 +829,44 @@ void TestUseCases::aNewBuildTypeBringsItsDeployType()
     mismatch.deployType = domain::DeployType::Static;
     VERIFY_ERROR(p.applications.update(alice, QStringLiteral("blog"), mismatch), ErrorKind::BadRequest,
                  QStringLiteral("deploy_type: 'static' does not fit build type 'runtime-cmd'"));
+}
+
+void TestUseCases::spaFallbackIsForStaticDeploysOnly()
+{
+    Platform &p = *m_platform;
+    const Caller alice = p.caller(QStringLiteral("alice"));
+    p.addRepository(QStringLiteral("alice"), QStringLiteral("site"));
+    usecases::NewApplication request =
+        Platform::newApplication(QStringLiteral("spa"), QStringLiteral("site"));
+    request.spaFallback = true;
+    QVERIFY(p.applications.create(alice, request).spaFallback);
+
+    usecases::NewApplication runtime =
+        Platform::newApplication(QStringLiteral("api"), QStringLiteral("site"));
+    runtime.build.type = domain::BuildType::RuntimeCmd;
+    runtime.build.startCommand = QStringLiteral("./serve");
+    runtime.spaFallback = true;
+    VERIFY_ERROR(p.applications.create(alice, runtime), ErrorKind::BadRequest,
+                 QStringLiteral("spa_fallback: only applies to static deploys; a runtime app routes its own "
+                                "paths"));
+    QVERIFY(!p.store.findApplicationByName(QStringLiteral("api")));
+
+    usecases::ApplicationChanges off;
+    off.spaFallback = false;
+    QVERIFY(!p.applications.update(alice, QStringLiteral("spa"), off).spaFallback);
+    usecases::ApplicationChanges on;
+    on.spaFallback = true;
+    QVERIFY(p.applications.update(alice, QStringLiteral("spa"), on).spaFallback);
+
+    // Becoming a runtime app turns it off; asking for it on one is refused.
+    usecases::ApplicationChanges toRuntime;
+    toRuntime.build = runtime.build;
+    const domain::Application switched = p.applications.update(alice, QStringLiteral("spa"), toRuntime);
+    QCOMPARE(switched.deployType, domain::DeployType::Runtime);
+    QVERIFY(!switched.spaFallback);
+    VERIFY_ERROR(p.applications.update(alice, QStringLiteral("spa"), on), ErrorKind::BadRequest,
+                 QStringLiteral("spa_fallback: only applies to static deploys; a runtime app routes its own "
+                                "paths"));
 }
 
 void TestUseCases::unsetEnvRefusesUnknownKeys()

@@ -37,6 +37,7 @@ ApplicationGrpcService::ApplicationGrpcService(usecases::AuthService &auth,
         application.env = fromPb(QStringLiteral("env"), request->env());
         application.ownerNames = toQStringList(request->owners());
         application.autoSleepSeconds = request->auto_sleep_seconds();
+        application.spaFallback = request->spa_fallback();
         toPb(m_applications.create(caller, application), response);
     });
 }
@@ -80,6 +81,8 @@ ApplicationGrpcService::ApplicationGrpcService(usecases::AuthService &auth,
             changes.ownerNames = toQStringList(request->owners().names());
         if (request->has_auto_sleep_seconds())
             changes.autoSleepSeconds = request->auto_sleep_seconds();
+        if (request->has_spa_fallback())
+            changes.spaFallback = request->spa_fallback();
         toPb(m_applications.update(caller, toQString(request->application()), changes), response);
     });
 }

@@ -151,6 +151,105 @@ std::optional<domain::BuildType> fromPb(const QString &field, v1::BuildType type
     }
 }
 
+v1::BuildState toPb(domain::BuildState state)
+{
+    switch (state) {
+    case domain::BuildState::Queued:
+        return v1::BUILD_STATE_QUEUED;
+    case domain::BuildState::Building:
+        return v1::BUILD_STATE_BUILDING;
+    case domain::BuildState::Succeeded:
+        return v1::BUILD_STATE_SUCCEEDED;
+    case domain::BuildState::Failed:
+        return v1::BUILD_STATE_FAILED;
+    case domain::BuildState::Canceled:
+        return v1::BUILD_STATE_CANCELED;
+    }
+    return v1::BUILD_STATE_UNSPECIFIED;
+}
+
+std::optional<domain::BuildState> fromPb(const QString &field, v1::BuildState state)
+{
+    switch (state) {
+    case v1::BUILD_STATE_UNSPECIFIED:
+        return std::nullopt;
+    case v1::BUILD_STATE_QUEUED:
+        return domain::BuildState::Queued;
+    case v1::BUILD_STATE_BUILDING:
+        return domain::BuildState::Building;
+    case v1::BUILD_STATE_SUCCEEDED:
+        return domain::BuildState::Succeeded;
+    case v1::BUILD_STATE_FAILED:
+        return domain::BuildState::Failed;
+    case v1::BUILD_STATE_CANCELED:
+        return domain::BuildState::Canceled;
+    default:
+        throw unknownEnumValue(field, state);
+    }
+}
+
+v1::LogStream toPb(domain::LogStream stream)
+{
+    switch (stream) {
+    case domain::LogStream::Stdout:
+        return v1::LOG_STREAM_STDOUT;
+    case domain::LogStream::Stderr:
+        return v1::LOG_STREAM_STDERR;
+    case domain::LogStream::System:
+        return v1::LOG_STREAM_SYSTEM;
+    }
+    return v1::LOG_STREAM_UNSPECIFIED;
+}
+
+std::optional<domain::LogStream> fromPb(const QString &field, v1::LogStream stream)
+{
+    switch (stream) {
+    case v1::LOG_STREAM_UNSPECIFIED:
+        return std::nullopt;
+    case v1::LOG_STREAM_STDOUT:
+        return domain::LogStream::Stdout;
+    case v1::LOG_STREAM_STDERR:
+        return domain::LogStream::Stderr;
+    case v1::LOG_STREAM_SYSTEM:
+        return domain::LogStream::System;
+    default:
+        throw unknownEnumValue(field, stream);
+    }
+}
+
+v1::EventType toPb(domain::EventType type)
+{
+    switch (type) {
+    case domain::EventType::BuildStateChanged:
+        return v1::EVENT_TYPE_BUILD_STATE_CHANGED;
+    case domain::EventType::ApplicationChanged:
+        return v1::EVENT_TYPE_APPLICATION_CHANGED;
+    case domain::EventType::ApplicationDeleted:
+        return v1::EVENT_TYPE_APPLICATION_DELETED;
+    case domain::EventType::ApplicationDeployed:
+        return v1::EVENT_TYPE_APPLICATION_DEPLOYED;
+    }
+    return v1::EVENT_TYPE_UNSPECIFIED;
+}
+
+std::optional<domain::EventType> fromPb(const QString &field, v1::EventType type)
+{
+    switch (type) {
+    case v1::EVENT_TYPE_UNSPECIFIED:
+        return std::nullopt;
+    case v1::EVENT_TYPE_BUILD_STATE_CHANGED:
+        return domain::EventType::BuildStateChanged;
+    case v1::EVENT_TYPE_APPLICATION_CHANGED:
+        return domain::EventType::ApplicationChanged;
+    case v1::EVENT_TYPE_APPLICATION_DELETED:
+        return domain::EventType::ApplicationDeleted;
+    case v1::EVENT_TYPE_APPLICATION_DEPLOYED:
+        return domain::EventType::ApplicationDeployed;
+    default:
+        throw unknownEnumValue(field, type);
+    }
+}
+
 domain::BuildConfig fromPb(const QString &field, const v1::BuildConfig &build)
 {
     const QString typeField = field + QStringLiteral(".type");
@@ -252,14 +351,7 @@ void toPb(const domain::Application &application, v1::Application *out)
     out->set_ref(toStd(application.ref));
     out->set_deploy_type(toPb(application.deployType));
 
-    v1::BuildConfig *build = out->mutable_build();
-    build->set_type(toPb(application.build.type));
-    build->set_build_command(toStd(application.build.buildCommand));
-    build->set_start_command(toStd(application.build.startCommand));
-    build->set_artifact_dir(toStd(application.build.artifactDir));
-    build->set_dockerfile(toStd(application.build.dockerfile));
-    build->set_context_dir(toStd(application.build.contextDir));
-    build->set_port(application.build.port);
+    toPb(application.build, out->mutable_build());
 
     for (const domain::Website &website : application.websites) {
         v1::Website *converted = out->add_websites();
@@ -275,6 +367,9 @@ void toPb(const domain::Application &application, v1::Application *out)
     *out->mutable_created_at() = toTimestamp(application.createdAt);
     *out->mutable_updated_at() = toTimestamp(application.updatedAt);
     out->set_env_var_count(int(application.env.size()));
+    out->set_spa_fallback(application.spaFallback);
+    out->set_current_commit(toStd(application.currentCommit));
+    out->set_current_build_id(toStd(application.currentBuildId));
 }
 
 void toPb(const domain::EnvVars &env, Repeated<v1::EnvVar> *out)
@@ -284,6 +379,115 @@ void toPb(const domain::EnvVars &env, Repeated<v1::EnvVar> *out)
         converted->set_key(toStd(var.key()));
         converted->set_value(toStd(var.value()));
     }
+}
+
+void toPb(const domain::BuildConfig &build, v1::BuildConfig *out)
+{
+    out->set_type(toPb(build.type));
+    out->set_build_command(toStd(build.buildCommand));
+    out->set_start_command(toStd(build.startCommand));
+    out->set_artifact_dir(toStd(build.artifactDir));
+    out->set_dockerfile(toStd(build.dockerfile));
+    out->set_context_dir(toStd(build.contextDir));
+    out->set_port(build.port);
+}
+
+void toPb(const domain::Build &build, v1::Build *out)
+{
+    out->set_id(toStd(build.id));
+    out->set_application_id(toStd(build.applicationId));
+    out->set_application_name(toStd(build.applicationName));
+    out->set_commit(toStd(build.commit));
+    out->set_config_hash(toStd(build.configHash));
+    out->set_state(toPb(build.state));
+    out->set_failure_reason(toStd(build.failureReason));
+    *out->mutable_queued_at() = toTimestamp(build.queuedAt);
+    if (!build.startedAt.isNull())
+        *out->mutable_started_at() = toTimestamp(build.startedAt);
+    if (!build.finishedAt.isNull())
+        *out->mutable_finished_at() = toTimestamp(build.finishedAt);
+    toPb(build.config, out->mutable_config());
+}
+
+void toPb(const domain::LogLine &line, v1::LogLine *out)
+{
+    out->set_seq(line.seq);
+    *out->mutable_time() = toTimestamp(line.at);
+    out->set_stream(toPb(line.stream));
+    out->set_text(toStd(line.text));
+}
+
+void toPb(const domain::Event &event, v1::Event *out)
+{
+    out->set_seq(event.seq);
+    *out->mutable_time() = toTimestamp(event.at);
+    out->set_type(toPb(event.type));
+    out->set_application_id(toStd(event.applicationId));
+    out->set_application_name(toStd(event.applicationName));
+    out->set_build_id(toStd(event.buildId));
+    out->set_state(toStd(event.state));
+    out->set_message(toStd(event.message));
+}
+
+domain::Build fromPb(const QString &field, const v1::Build &build)
+{
+    const QString stateField = field + QStringLiteral(".state");
+    const std::optional<domain::BuildState> state = fromPb(stateField, build.state());
+    if (!state)
+        throw domain::Error::badRequest(stateField, QStringLiteral("required"));
+
+    domain::Build converted;
+    converted.id = toQString(build.id());
+    converted.applicationId = toQString(build.application_id());
+    converted.applicationName = toQString(build.application_name());
+    converted.commit = toQString(build.commit());
+    converted.configHash = toQString(build.config_hash());
+    converted.state = *state;
+    converted.failureReason = toQString(build.failure_reason());
+    converted.queuedAt = fromTimestamp(field + QStringLiteral(".queued_at"), build.queued_at());
+    if (build.has_started_at())
+        converted.startedAt = fromTimestamp(field + QStringLiteral(".started_at"), build.started_at());
+    if (build.has_finished_at())
+        converted.finishedAt = fromTimestamp(field + QStringLiteral(".finished_at"), build.finished_at());
+    if (build.has_config())
+        converted.config = fromPb(field + QStringLiteral(".config"), build.config());
+    return converted;
+}
+
+domain::LogLine fromPb(const QString &field, const v1::LogLine &line)
+{
+    const QString streamField = field + QStringLiteral(".stream");
+    const std::optional<domain::LogStream> stream = fromPb(streamField, line.stream());
+    if (!stream)
+        throw domain::Error::badRequest(streamField, QStringLiteral("required"));
+    if (line.seq() < 1)
+        throw domain::Error::badRequest(field + QStringLiteral(".seq"), QStringLiteral("must be at least 1"));
+
+    domain::LogLine converted;
+    converted.seq = line.seq();
+    converted.at = fromTimestamp(field + QStringLiteral(".time"), line.time());
+    converted.stream = *stream;
+    converted.text = toQString(line.text());
+    return converted;
+}
+
+domain::Event fromPb(const QString &field, const v1::Event &event)
+{
+    const QString typeField = field + QStringLiteral(".type");
+    const std::optional<domain::EventType> type = fromPb(typeField, event.type());
+    if (!type)
+        throw domain::Error::badRequest(typeField, QStringLiteral("required"));
+
+    domain::Event converted;
+    converted.seq = event.seq();
+    converted.at = fromTimestamp(field + QStringLiteral(".time"), event.time());
+    converted.type = *type;
+    converted.applicationId = toQString(event.application_id());
+    converted.applicationName = toQString(event.application_name());
+    converted.buildId = toQString(event.build_id());
+    converted.state = toQString(event.state());
+    converted.message = toQString(event.message());
+    return converted;
 }
 
 } // namespace vitrine::adapters::grpc

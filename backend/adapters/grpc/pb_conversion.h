@@ -1,12 +1,17 @@
 #pragma once
 
 #include "domain/application.h"
+#include "domain/build.h"
+#include "domain/event.h"
+#include "domain/log_line.h"
 #include "domain/repository.h"
 #include "domain/token.h"
 #include "domain/user.h"
 #include "usecases/paging.h"
 #include "vitrine/v1/applications.pb.h"
+#include "vitrine/v1/builds.pb.h"
 #include "vitrine/v1/common.pb.h"
+#include "vitrine/v1/events.pb.h"
 #include "vitrine/v1/repositories.pb.h"
 #include "vitrine/v1/tokens.pb.h"
 #include "vitrine/v1/users.pb.h"
@@ -55,6 +60,12 @@ v1::DeployType toPb(domain::DeployType type);
 std::optional<domain::DeployType> fromPb(const QString &field, v1::DeployType type);
 v1::BuildType toPb(domain::BuildType type);
 std::optional<domain::BuildType> fromPb(const QString &field, v1::BuildType type);
+v1::BuildState toPb(domain::BuildState state);
+std::optional<domain::BuildState> fromPb(const QString &field, v1::BuildState state);
+v1::LogStream toPb(domain::LogStream stream);
+std::optional<domain::LogStream> fromPb(const QString &field, v1::LogStream stream);
+v1::EventType toPb(domain::EventType type);
+std::optional<domain::EventType> fromPb(const QString &field, v1::EventType type);
 
 // field: where the config sits in the request ("build"). Its type is required.
 domain::BuildConfig fromPb(const QString &field, const v1::BuildConfig &build);
@@ -69,5 +80,17 @@ void toPb(const domain::Token &token, v1::Token *out);
 void toPb(const domain::Repository &repository, v1::Repository *out);
 void toPb(const domain::Application &application, v1::Application *out);
 void toPb(const domain::EnvVars &env, Repeated<v1::EnvVar> *out);
+void toPb(const domain::BuildConfig &build, v1::BuildConfig *out);
+// Leaves queue_position 0: the queue, not the build, knows it. Env vars are not sent.
+void toPb(const domain::Build &build, v1::Build *out);
+void toPb(const domain::LogLine &line, v1::LogLine *out);
+// ownerIds stay on the server: they decide who gets the event.
+void toPb(const domain::Event &event, v1::Event *out);
+
+// What a message carries, back into the domain (remote builders and clients send them). An unspecified
+// state, stream or type is BadRequest naming the field, like an unknown one; field: where the message sits.
+domain::Build fromPb(const QString &field, const v1::Build &build);
+domain::LogLine fromPb(const QString &field, const v1::LogLine &line);
+domain::Event fromPb(const QString &field, const v1::Event &event);
 
 } // namespace vitrine::adapters::grpc

@@ -1,5 +1,12 @@
 #include "adapters/store/migrations.h"
 
+#include "adapters/store/sql_connection.h"
+#include "domain/repository.h"
+
+#include <QVariantList>
+
+#include <utility>
+
 namespace vitrine::adapters::store {
 
 namespace {
@@ -13,7 +20,23 @@ struct MigrationSource {
     int version;
     const char *description;
     QStringList statements;
+    std::function<void(SqlConnection &)> fillData = {};
 };
+
+// Migration 2 added repositories.url_key; the repositories that existed before get theirs here.
+void fillRepositoryUrlKeys(SqlConnection &connection)
+{
+    QList<std::pair<QString, QString>> idsAndUrls;
+    {
+        Rows rows = connection.run(QStringLiteral("SELECT id, url FROM repositories"));
+        while (rows.next())
+            idsAndUrls.append({rows.value(0).toString(), rows.value(1).toString()});
+    }
+    for (const auto &[id, url] : idsAndUrls) {
+        connection.run(QStringLiteral("UPDATE repositories SET url_key = ? WHERE id = ?"),
+                       {domain::repositoryUrlKey(url), id});
+    }
+}
 
 QList<MigrationSource> migrationSources()
 {
@@ -106,6 +129,46 @@ CREATE TABLE application_owners (
 ))"),
              QStringLiteral("CREATE INDEX application_owners_by_user ON application_owners (user_id)"),
          }},
+        {2,
+         "builds; fetch state of repositories; SPA fallback and deploy state of applications",
+         {
+             QStringLiteral("ALTER TABLE repositories ADD COLUMN url_key TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE repositories ADD COLUMN last_fetched_at BIGINT"),
+             QStringLiteral("ALTER TABLE repositories ADD COLUMN last_fetch_error TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("CREATE INDEX repositories_by_url_key ON repositories (url_key)"),
+             QStringLiteral(
+                 "ALTER TABLE applications ADD COLUMN spa_fallback BOOLEAN NOT NULL DEFAULT FALSE"),
+             QStringLiteral("ALTER TABLE applications ADD COLUMN current_commit TEXT NOT NULL DEFAULT ''"),
+             // No foreign key: builds already reference applications, and the served build may be
+             // deleted by GC before deploy sync moves on.
+             QStringLiteral("ALTER TABLE applications ADD COLUMN current_build_id TEXT NOT NULL DEFAULT ''"),
+             // build_config and env are the snapshot taken at registration, as JSON objects. "commit" is
+             // an SQL keyword, hence commit_sha.
+             QStringLiteral(R"(
+CREATE TABLE builds (
+    id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+    commit_sha TEXT NOT NULL,
+    config_hash TEXT NOT NULL,
+    build_config TEXT NOT NULL,
+    env TEXT NOT NULL,
+    state TEXT NOT NULL,
+    owner_key TEXT NOT NULL,
+    builder_id TEXT NOT NULL,
+    failure_reason TEXT NOT NULL,
+    artifact_path TEXT NOT NULL,
+    queued_at BIGINT NOT NULL,
+    started_at BIGINT,
+    finished_at BIGINT,
+    heartbeat_at BIGINT,
+    version BIGINT NOT NULL
+))"),
+             QStringLiteral("CREATE INDEX builds_by_time ON builds (queued_at, id)"),
+             QStringLiteral("CREATE INDEX builds_by_application ON builds (application_id, queued_at, id)"),
+             QStringLiteral("CREATE INDEX builds_by_key ON builds (application_id, commit_sha, config_hash)"),
+             QStringLiteral("CREATE INDEX builds_by_state ON builds (state, queued_at)"),
+         },
+         fillRepositoryUrlKeys},
     };
 }
 
@@ -123,7 +186,7 @@ QList<Migration> migrations(DatabaseBackend backend)
 {
     QList<Migration> result;
     for (const MigrationSource &source : migrationSources()) {
-        Migration migration{source.version, QString::fromUtf8(source.description), {}};
+        Migration migration{source.version, QString::fromUtf8(source.description), {}, source.fillData};
         for (const QString &statement : source.statements)
             migration.statements << inDialect(statement, backend);
         result << migration;

@@ -5,10 +5,13 @@
 #include "domain/error.h"
 
 #include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMutexLocker>
 #include <QSet>
 
 #include <atomic>
+#include <limits>
 #include <type_traits>
 #include <unordered_map>
 
@@ -16,7 +19,13 @@ namespace vitrine::adapters::store {
 
 using domain::Application;
 using domain::ApplicationFilter;
+using domain::Build;
+using domain::BuildFilter;
+using domain::BuildPageQuery;
+using domain::BuildState;
+using domain::BuildTransitionFields;
 using domain::PageQuery;
+using domain::QueuedBuild;
 using domain::Repository;
 using domain::RepositoryFilter;
 using domain::Role;
@@ -195,8 +204,8 @@ QList<Repository> loadRepositories(SqlConnection &connection, const Selection &s
     {
         Rows rows = connection.run(
             QStringLiteral(
-                "SELECT r.id, r.name, r.url, r.webhook_secret, r.created_at, r.updated_at, r.version "
-                "FROM repositories r WHERE %1 ORDER BY r.name LIMIT ?")
+                "SELECT r.id, r.name, r.url, r.webhook_secret, r.created_at, r.updated_at, r.version, "
+                "r.last_fetched_at, r.last_fetch_error FROM repositories r WHERE %1 ORDER BY r.name LIMIT ?")
                 .arg(selection.where),
             selection.valuesWithLimit());
         while (rows.next()) {
@@ -208,6 +217,8 @@ QList<Repository> loadRepositories(SqlConnection &connection, const Selection &s
             repository.createdAt = timestampFrom(rows.value(4));
             repository.updatedAt = timestampFrom(rows.value(5));
             repository.version = rows.value(6).toLongLong();
+            repository.lastFetchedAt = timestampFrom(rows.value(7));
+            repository.lastFetchError = rows.value(8).toString();
             indexById.insert(repository.id, repositories.size());
             repositories << repository;
         }
@@ -280,6 +291,9 @@ Application applicationFrom(const Rows &rows)
     application.createdAt = timestampFrom(rows.value(16));
     application.updatedAt = timestampFrom(rows.value(17));
     application.version = rows.value(18).toLongLong();
+    application.spaFallback = rows.value(19).toBool();
+    application.currentCommit = rows.value(20).toString();
+    application.currentBuildId = rows.value(21).toString();
     return application;
 }
 
@@ -292,8 +306,9 @@ QList<Application> loadApplications(SqlConnection &connection, const Selection &
             QStringLiteral(
                 "SELECT a.id, a.name, a.repository_id, r.name, a.ref, a.deploy_type, a.build_type, "
                 "a.build_command, a.start_command, a.artifact_dir, a.dockerfile, a.context_dir, a.port, "
-                "a.running, a.auto_sleep_seconds, a.config_hash, a.created_at, a.updated_at, a.version "
-                "FROM applications a JOIN repositories r ON r.id = a.repository_id "
+                "a.running, a.auto_sleep_seconds, a.config_hash, a.created_at, a.updated_at, a.version, "
+                "a.spa_fallback, a.current_commit, a.current_build_id FROM applications a JOIN repositories "
+                "r ON r.id = a.repository_id "
                 "WHERE %1 ORDER BY a.name LIMIT ?")
                 .arg(selection.where),
             selection.valuesWithLimit());
@@ -415,6 +430,139 @@ void deleteApplicationParts(SqlConnection &connection, const QString &applicatio
             QStringLiteral("DELETE FROM %1 WHERE application_id = ?").arg(QLatin1StringView(table)),
             {applicationId});
     }
+}
+
+// Writes one column of one row; NotFound when the row is missing.
+void setColumn(SqlConnection &connection, const QString &table, const QString &what, const QString &column,
+               const QString &id, const QVariant &value)
+{
+    Rows rows =
+        connection.run(QStringLiteral("UPDATE %1 SET %2 = ? WHERE id = ?").arg(table, column), {value, id});
+    if (rows.rowsAffected() == 0)
+        throw domain::Error::notFound(what, id);
+}
+
+QString compactJson(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject jsonObject(const QString &json, const QString &buildId, const QString &column)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(json.toUtf8());
+    if (!document.isObject()) {
+        throw domain::Error::internal(
+            QStringLiteral("build '%1' has malformed %2 in the database").arg(buildId, column));
+    }
+    return document.object();
+}
+
+QString buildConfigJson(const domain::BuildConfig &config)
+{
+    return compactJson({
+        {QStringLiteral("type"), domain::buildTypeName(config.type)},
+        {QStringLiteral("buildCommand"), config.buildCommand},
+        {QStringLiteral("startCommand"), config.startCommand},
+        {QStringLiteral("artifactDir"), config.artifactDir},
+        {QStringLiteral("dockerfile"), config.dockerfile},
+        {QStringLiteral("contextDir"), config.contextDir},
+        {QStringLiteral("port"), int(config.port)},
+    });
+}
+
+domain::BuildConfig buildConfigFromJson(const QString &json, const QString &buildId)
+{
+    const QJsonObject object = jsonObject(json, buildId, QStringLiteral("build_config"));
+    const QString typeName = object.value(QStringLiteral("type")).toString();
+    const auto type = domain::buildTypeFromName(typeName);
+    if (!type) {
+        throw domain::Error::internal(
+            QStringLiteral("build '%1' has an unknown build type '%2' in the database")
+                .arg(buildId, typeName));
+    }
+    domain::BuildConfig config;
+    config.type = *type;
+    config.buildCommand = object.value(QStringLiteral("buildCommand")).toString();
+    config.startCommand = object.value(QStringLiteral("startCommand")).toString();
+    config.artifactDir = object.value(QStringLiteral("artifactDir")).toString();
+    config.dockerfile = object.value(QStringLiteral("dockerfile")).toString();
+    config.contextDir = object.value(QStringLiteral("contextDir")).toString();
+    config.port = quint16(object.value(QStringLiteral("port")).toInt());
+    return config;
+}
+
+QString envJson(const domain::EnvVars &env)
+{
+    QJsonObject object;
+    for (auto it = env.cbegin(); it != env.cend(); ++it)
+        object.insert(it.key(), it.value());
+    return compactJson(object);
+}
+
+domain::EnvVars envFromJson(const QString &json, const QString &buildId)
+{
+    const QJsonObject object = jsonObject(json, buildId, QStringLiteral("env"));
+    domain::EnvVars env;
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it)
+        env.insert(it.key(), it.value().toString());
+    return env;
+}
+
+QVariant stateValue(BuildState state)
+{
+    return domain::buildStateName(state);
+}
+
+const QString kBuildSelect = QStringLiteral(
+    "SELECT b.id, b.application_id, a.name, b.commit_sha, b.config_hash, b.build_config, b.env, b.state, "
+    "b.owner_key, b.builder_id, b.failure_reason, b.artifact_path, b.queued_at, b.started_at, "
+    "b.finished_at, b.heartbeat_at, b.version FROM builds b JOIN applications a ON a.id = b.application_id");
+
+Build buildFrom(const Rows &rows)
+{
+    Build build;
+    build.id = rows.value(0).toString();
+    build.applicationId = rows.value(1).toString();
+    build.applicationName = rows.value(2).toString();
+    build.commit = rows.value(3).toString();
+    build.configHash = rows.value(4).toString();
+    build.config = buildConfigFromJson(rows.value(5).toString(), build.id);
+    build.env = envFromJson(rows.value(6).toString(), build.id);
+    const QString stateName = rows.value(7).toString();
+    const auto state = domain::buildStateFromName(stateName);
+    if (!state) {
+        throw domain::Error::internal(
+            QStringLiteral("build '%1' has an unknown state '%2' in the database").arg(build.id, stateName));
+    }
+    build.state = *state;
+    build.ownerKey = rows.value(8).toString();
+    build.builderId = rows.value(9).toString();
+    build.failureReason = rows.value(10).toString();
+    build.artifactPath = rows.value(11).toString();
+    build.queuedAt = timestampFrom(rows.value(12));
+    build.startedAt = timestampFrom(rows.value(13));
+    build.finishedAt = timestampFrom(rows.value(14));
+    build.heartbeatAt = timestampFrom(rows.value(15));
+    build.version = rows.value(16).toLongLong();
+    return build;
+}
+
+// The builds a statement of the form "kBuildSelect WHERE …" gives.
+QList<Build> loadBuilds(SqlConnection &connection, const QString &conditionAndOrder,
+                        const QVariantList &values)
+{
+    QList<Build> builds;
+    Rows rows = connection.run(QStringLiteral("%1 WHERE %2").arg(kBuildSelect, conditionAndOrder), values);
+    while (rows.next())
+        builds << buildFrom(rows);
+    return builds;
+}
+
+std::optional<Build> loadBuild(SqlConnection &connection, const QString &conditionAndOrder,
+                               const QVariantList &values)
+{
+    const QList<Build> found = loadBuilds(connection, conditionAndOrder, values);
+    return found.isEmpty() ? std::nullopt : std::optional(found.first());
 }
 
 // An optimistic update changed no row: the row is gone, or someone else updated it since it was read.
@@ -574,6 +722,8 @@ void SqlStore::migrate(SqlConnection &connection)
             if (appliedSchemaVersion(connection) < migration.version) {
                 for (const QString &statement : migration.statements)
                     connection.execute(statement);
+                if (migration.fillData)
+                    migration.fillData(connection);
                 connection.run(
                     QStringLiteral("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"),
                     {migration.version, timestamp(QDateTime::currentDateTimeUtc())});
@@ -726,10 +876,12 @@ void SqlStore::insertRepository(const Repository &repository)
                 QStringLiteral("repository name '%1' is taken").arg(repository.name));
         }
         const QVariant createdAt = timestamp(createdAtOrNow(repository.createdAt));
-        connection.run(QStringLiteral("INSERT INTO repositories (id, name, url, webhook_secret, created_at, "
-                                      "updated_at, version) VALUES (?, ?, ?, ?, ?, ?, 1)"),
+        connection.run(QStringLiteral("INSERT INTO repositories (id, name, url, url_key, webhook_secret, "
+                                      "created_at, updated_at, version, last_fetched_at, last_fetch_error) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
                        {repository.id, text(repository.name), text(repository.url),
-                        text(repository.webhookSecret), createdAt, createdAt});
+                        domain::repositoryUrlKey(repository.url), text(repository.webhookSecret), createdAt,
+                        createdAt, timestamp(repository.lastFetchedAt), text(repository.lastFetchError)});
         writeRepositoryOwners(connection, repository);
     });
 }
@@ -767,10 +919,11 @@ void SqlStore::updateRepository(const Repository &repository)
     inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
         {
             Rows rows = connection.run(
-                QStringLiteral("UPDATE repositories SET url = ?, webhook_secret = ?, updated_at = ?, "
-                               "version = version + 1 WHERE id = ? AND version = ?"),
-                {text(repository.url), text(repository.webhookSecret),
-                 timestamp(QDateTime::currentDateTimeUtc()), repository.id, repository.version});
+                QStringLiteral("UPDATE repositories SET url = ?, url_key = ?, webhook_secret = ?, "
+                               "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?"),
+                {text(repository.url), domain::repositoryUrlKey(repository.url),
+                 text(repository.webhookSecret), timestamp(QDateTime::currentDateTimeUtc()), repository.id,
+                 repository.version});
             if (rows.rowsAffected() == 0) {
                 explainStaleUpdate(connection, QStringLiteral("repositories"), QStringLiteral("repository"),
                                    repository.id, repository.name);
@@ -829,13 +982,29 @@ void SqlStore::insertApplication(const Application &application)
             QStringLiteral(
                 "INSERT INTO applications (id, name, repository_id, ref, deploy_type, build_type, "
                 "build_command, start_command, artifact_dir, dockerfile, context_dir, port, running, "
-                "auto_sleep_seconds, config_hash, created_at, updated_at, version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"),
-            {application.id, text(application.name), application.repositoryId, text(application.ref),
-             domain::deployTypeName(application.deployType), domain::buildTypeName(build.type),
-             text(build.buildCommand), text(build.startCommand), text(build.artifactDir),
-             text(build.dockerfile), text(build.contextDir), int(build.port), application.running,
-             qint64(application.autoSleepSeconds), text(application.configHash), createdAt, createdAt});
+                "auto_sleep_seconds, config_hash, created_at, updated_at, version, spa_fallback, "
+                "current_commit, current_build_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"),
+            {application.id,
+             text(application.name),
+             application.repositoryId,
+             text(application.ref),
+             domain::deployTypeName(application.deployType),
+             domain::buildTypeName(build.type),
+             text(build.buildCommand),
+             text(build.startCommand),
+             text(build.artifactDir),
+             text(build.dockerfile),
+             text(build.contextDir),
+             int(build.port),
+             application.running,
+             qint64(application.autoSleepSeconds),
+             text(application.configHash),
+             createdAt,
+             createdAt,
+             application.spaFallback,
+             text(application.currentCommit),
+             text(application.currentBuildId)});
         writeApplicationParts(connection, application);
     });
 }
@@ -881,13 +1050,14 @@ void SqlStore::updateApplication(const Application &application)
                 QStringLiteral(
                     "UPDATE applications SET ref = ?, deploy_type = ?, build_type = ?, build_command = ?, "
                     "start_command = ?, artifact_dir = ?, dockerfile = ?, context_dir = ?, port = ?, "
-                    "running = ?, auto_sleep_seconds = ?, config_hash = ?, updated_at = ?, "
+                    "running = ?, auto_sleep_seconds = ?, spa_fallback = ?, config_hash = ?, updated_at = ?, "
                     "version = version + 1 WHERE id = ? AND version = ?"),
                 {text(application.ref), domain::deployTypeName(application.deployType),
                  domain::buildTypeName(build.type), text(build.buildCommand), text(build.startCommand),
                  text(build.artifactDir), text(build.dockerfile), text(build.contextDir), int(build.port),
-                 application.running, qint64(application.autoSleepSeconds), text(application.configHash),
-                 timestamp(QDateTime::currentDateTimeUtc()), application.id, application.version});
+                 application.running, qint64(application.autoSleepSeconds), application.spaFallback,
+                 text(application.configHash), timestamp(QDateTime::currentDateTimeUtc()), application.id,
+                 application.version});
             if (rows.rowsAffected() == 0) {
                 explainStaleUpdate(connection, QStringLiteral("applications"), QStringLiteral("application"),
                                    application.id, application.name);
@@ -930,6 +1100,239 @@ QStringList SqlStore::applicationsOwnedOnlyBy(const QString &userId)
                                     "WHERE NOT EXISTS (SELECT 1 FROM application_owners x "
                                     "WHERE x.application_id = a.id AND x.user_id <> ?) ORDER BY a.name"),
                      {userId, userId});
+    });
+}
+
+QList<Repository> SqlStore::findRepositoriesByUrl(const QString &url)
+{
+    const Selection selection{
+        QStringLiteral("r.url_key = ?"), {domain::repositoryUrlKey(url)}, std::numeric_limits<int>::max()};
+    return inTransaction(TransactionKind::Read,
+                         [&](SqlConnection &connection) { return loadRepositories(connection, selection); });
+}
+
+void SqlStore::recordFetch(const QString &repositoryId, const QDateTime &at, const QString &error)
+{
+    withConnection([&](SqlConnection &connection) {
+        Rows rows = connection.run(
+            QStringLiteral("UPDATE repositories SET last_fetched_at = ?, last_fetch_error = ? WHERE id = ?"),
+            {timestamp(at), text(error), repositoryId});
+        if (rows.rowsAffected() == 0)
+            throw domain::Error::notFound(QStringLiteral("repository"), repositoryId);
+    });
+}
+
+void SqlStore::setApplicationCommit(const QString &applicationId, const QString &commit)
+{
+    withConnection([&](SqlConnection &connection) {
+        setColumn(connection, QStringLiteral("applications"), QStringLiteral("application"),
+                  QStringLiteral("current_commit"), applicationId, text(commit));
+    });
+}
+
+void SqlStore::setApplicationCurrentBuild(const QString &applicationId, const QString &buildId)
+{
+    withConnection([&](SqlConnection &connection) {
+        setColumn(connection, QStringLiteral("applications"), QStringLiteral("application"),
+                  QStringLiteral("current_build_id"), applicationId, text(buildId));
+    });
+}
+
+void SqlStore::insertBuild(const Build &build)
+{
+    inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        if (!exists(connection, QStringLiteral("SELECT 1 FROM applications WHERE id = ?"),
+                    {build.applicationId})) {
+            throw domain::Error::notFound(QStringLiteral("application"), build.applicationId);
+        }
+        if (exists(connection, QStringLiteral("SELECT 1 FROM builds WHERE id = ?"), {build.id}))
+            throw domain::Error::alreadyExists(QStringLiteral("build id '%1' is taken").arg(build.id));
+        connection.run(
+            QStringLiteral(
+                "INSERT INTO builds (id, application_id, commit_sha, config_hash, build_config, env, "
+                "state, owner_key, builder_id, failure_reason, artifact_path, queued_at, "
+                "started_at, finished_at, heartbeat_at, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"),
+            {build.id, build.applicationId, text(build.commit), text(build.configHash),
+             buildConfigJson(build.config), envJson(build.env), stateValue(build.state), text(build.ownerKey),
+             text(build.builderId), text(build.failureReason), text(build.artifactPath),
+             timestamp(createdAtOrNow(build.queuedAt)), timestamp(build.startedAt),
+             timestamp(build.finishedAt), timestamp(build.heartbeatAt)});
+    });
+}
+
+std::optional<Build> SqlStore::findBuildById(const QString &id)
+{
+    return withConnection(
+        [&](SqlConnection &connection) { return loadBuild(connection, QStringLiteral("b.id = ?"), {id}); });
+}
+
+QList<Build> SqlStore::listBuilds(const BuildFilter &filter, const BuildPageQuery &page)
+{
+    if (page.limit <= 0)
+        return {};
+    QStringList conditions{QStringLiteral("1 = 1")};
+    QVariantList values;
+    if (!filter.applicationId.isEmpty()) {
+        conditions << QStringLiteral("b.application_id = ?");
+        values << filter.applicationId;
+    }
+    if (!filter.visibleToUserId.isEmpty()) {
+        conditions << QStringLiteral("EXISTS (SELECT 1 FROM application_owners o "
+                                     "WHERE o.application_id = b.application_id AND o.user_id = ?)");
+        values << filter.visibleToUserId;
+    }
+    if (!filter.states.isEmpty()) {
+        QStringList placeholders;
+        for (const BuildState state : filter.states) {
+            placeholders << QStringLiteral("?");
+            values << stateValue(state);
+        }
+        conditions << QStringLiteral("b.state IN (%1)").arg(placeholders.join(QStringLiteral(", ")));
+    }
+    if (page.afterQueuedAt.isValid()) {
+        conditions << QStringLiteral("(b.queued_at < ? OR (b.queued_at = ? AND b.id < ?))");
+        const QVariant after = timestamp(page.afterQueuedAt);
+        values << after << after << text(page.afterId);
+    }
+    values << page.limit;
+    return withConnection([&](SqlConnection &connection) {
+        return loadBuilds(connection,
+                          QStringLiteral("%1 ORDER BY b.queued_at DESC, b.id DESC LIMIT ?")
+                              .arg(conditions.join(QStringLiteral(" AND "))),
+                          values);
+    });
+}
+
+std::optional<Build> SqlStore::findBuild(const QString &applicationId, const QString &commit,
+                                         const QString &configHash)
+{
+    return withConnection([&](SqlConnection &connection) {
+        return loadBuild(connection,
+                         QStringLiteral("b.application_id = ? AND b.commit_sha = ? AND b.config_hash = ? "
+                                        "ORDER BY b.queued_at DESC, b.id DESC LIMIT 1"),
+                         {applicationId, text(commit), text(configHash)});
+    });
+}
+
+bool SqlStore::transitionBuild(const QString &id, BuildState from, BuildState to,
+                               const BuildTransitionFields &fields)
+{
+    if (!domain::canTransition(from, to)) {
+        throw domain::Error::internal(QStringLiteral("build '%1' cannot go from %2 to %3")
+                                          .arg(id, domain::buildStateName(from), domain::buildStateName(to)));
+    }
+    const QVariant at = timestamp(fields.at.isValid() ? fields.at : QDateTime::currentDateTimeUtc());
+    QStringList assignments{QStringLiteral("state = ?"), QStringLiteral("version = version + 1")};
+    QVariantList values{stateValue(to)};
+    if (to == BuildState::Building) {
+        assignments << QStringLiteral("started_at = ?") << QStringLiteral("heartbeat_at = ?");
+        values << at << at;
+    } else if (domain::isFinished(to)) {
+        assignments << QStringLiteral("finished_at = ?");
+        values << at;
+    }
+    for (const auto &[column, value] : {std::pair{QStringLiteral("builder_id"), fields.builderId},
+                                        std::pair{QStringLiteral("failure_reason"), fields.failureReason},
+                                        std::pair{QStringLiteral("artifact_path"), fields.artifactPath}}) {
+        if (!value.isEmpty()) {
+            assignments << column + QStringLiteral(" = ?");
+            values << value;
+        }
+    }
+    values << id << stateValue(from);
+    // One statement: the database's row lock decides between racing callers, and the loser's WHERE no
+    // longer matches.
+    return withConnection([&](SqlConnection &connection) {
+        Rows rows = connection.run(QStringLiteral("UPDATE builds SET %1 WHERE id = ? AND state = ?")
+                                       .arg(assignments.join(QStringLiteral(", "))),
+                                   values);
+        return rows.rowsAffected() > 0;
+    });
+}
+
+bool SqlStore::recordBuildHeartbeat(const QString &id, const QDateTime &at)
+{
+    return withConnection([&](SqlConnection &connection) {
+        Rows rows =
+            connection.run(QStringLiteral("UPDATE builds SET heartbeat_at = ? WHERE id = ? AND state = ?"),
+                           {timestamp(at), id, stateValue(BuildState::Building)});
+        return rows.rowsAffected() > 0;
+    });
+}
+
+QList<QueuedBuild> SqlStore::listQueuedBuilds()
+{
+    return withConnection([](SqlConnection &connection) {
+        QList<QueuedBuild> queued;
+        Rows rows =
+            connection.run(QStringLiteral("SELECT id, owner_key, queued_at FROM builds WHERE state = ? "
+                                          "ORDER BY queued_at, id"),
+                           {stateValue(BuildState::Queued)});
+        while (rows.next())
+            queued << QueuedBuild{rows.value(0).toString(), rows.value(1).toString(),
+                                  timestampFrom(rows.value(2))};
+        return queued;
+    });
+}
+
+QHash<QString, int> SqlStore::countBuildingBuildsByOwner()
+{
+    return withConnection([](SqlConnection &connection) {
+        QHash<QString, int> counts;
+        Rows rows = connection.run(
+            QStringLiteral("SELECT owner_key, COUNT(*) FROM builds WHERE state = ? GROUP BY owner_key"),
+            {stateValue(BuildState::Building)});
+        while (rows.next())
+            counts.insert(rows.value(0).toString(), rows.value(1).toInt());
+        return counts;
+    });
+}
+
+QList<Build> SqlStore::listStaleBuilds(const QDateTime &heartbeatBefore)
+{
+    return withConnection([&](SqlConnection &connection) {
+        return loadBuilds(
+            connection,
+            QStringLiteral("b.state = ? AND COALESCE(b.heartbeat_at, b.started_at, b.queued_at) < ? "
+                           "ORDER BY COALESCE(b.heartbeat_at, b.started_at, b.queued_at), b.id"),
+            {stateValue(BuildState::Building), timestamp(heartbeatBefore)});
+    });
+}
+
+QStringList SqlStore::cancelQueuedBuildsExcept(const QString &applicationId, const QString &keepBuildId,
+                                               const QString &reason, const QDateTime &at)
+{
+    return inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        const QStringList queued =
+            names(connection,
+                  QStringLiteral("SELECT id FROM builds WHERE application_id = ? AND state = ? AND id <> ? "
+                                 "ORDER BY queued_at, id"),
+                  {applicationId, stateValue(BuildState::Queued), text(keepBuildId)});
+        QStringList canceled;
+        for (const QString &id : queued) {
+            // Each one compare-and-set: a scheduler that took the build meanwhile keeps it.
+            Rows rows = connection.run(
+                QStringLiteral("UPDATE builds SET state = ?, failure_reason = ?, finished_at = ?, "
+                               "version = version + 1 WHERE id = ? AND state = ?"),
+                {stateValue(BuildState::Canceled), text(reason), timestamp(at), id,
+                 stateValue(BuildState::Queued)});
+            if (rows.rowsAffected() > 0)
+                canceled << id;
+        }
+        return canceled;
+    });
+}
+
+QList<Build> SqlStore::deleteBuildsOfApplication(const QString &applicationId)
+{
+    return inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        const QList<Build> builds = loadBuilds(
+            connection, QStringLiteral("b.application_id = ? ORDER BY b.queued_at, b.id"), {applicationId});
+        // By id, so a build registered meanwhile is neither deleted nor lost from the answer.
+        for (const Build &build : builds)
+            connection.run(QStringLiteral("DELETE FROM builds WHERE id = ?"), {build.id});
+        return builds;
     });
 }
 

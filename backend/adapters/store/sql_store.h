@@ -63,6 +63,8 @@ public:
     void updateRepository(const domain::Repository &repository) override;
     void deleteRepository(const QString &id) override;
     int countApplicationsOfRepository(const QString &repositoryId) override;
+    QList<domain::Repository> findRepositoriesByUrl(const QString &url) override;
+    void recordFetch(const QString &repositoryId, const QDateTime &at, const QString &error) override;
 
     void insertApplication(const domain::Application &application) override;
     std::optional<domain::Application> findApplicationById(const QString &id) override;
@@ -71,6 +73,24 @@ public:
                                                 const domain::PageQuery &page) override;
     void updateApplication(const domain::Application &application) override;
     void deleteApplication(const QString &id) override;
+    void setApplicationCommit(const QString &applicationId, const QString &commit) override;
+    void setApplicationCurrentBuild(const QString &applicationId, const QString &buildId) override;
+
+    void insertBuild(const domain::Build &build) override;
+    std::optional<domain::Build> findBuildById(const QString &id) override;
+    QList<domain::Build> listBuilds(const domain::BuildFilter &filter,
+                                    const domain::BuildPageQuery &page) override;
+    std::optional<domain::Build> findBuild(const QString &applicationId, const QString &commit,
+                                           const QString &configHash) override;
+    bool transitionBuild(const QString &id, domain::BuildState from, domain::BuildState to,
+                         const domain::BuildTransitionFields &fields) override;
+    bool recordBuildHeartbeat(const QString &id, const QDateTime &at) override;
+    QList<domain::QueuedBuild> listQueuedBuilds() override;
+    QHash<QString, int> countBuildingBuildsByOwner() override;
+    QList<domain::Build> listStaleBuilds(const QDateTime &heartbeatBefore) override;
+    QStringList cancelQueuedBuildsExcept(const QString &applicationId, const QString &keepBuildId,
+                                         const QString &reason, const QDateTime &at) override;
+    QList<domain::Build> deleteBuildsOfApplication(const QString &applicationId) override;
 
     QStringList repositoriesOwnedOnlyBy(const QString &userId) override;
     QStringList applicationsOwnedOnlyBy(const QString &userId) override;

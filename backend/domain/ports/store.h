@@ -1,12 +1,14 @@
 #pragma once
 
 #include "domain/application.h"
+#include "domain/build.h"
 #include "domain/repository.h"
 #include "domain/token.h"
 #include "domain/user.h"
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -29,6 +31,36 @@ struct RepositoryFilter {
 struct ApplicationFilter {
     QString ownerId;      // empty: any owner
     QString repositoryId; // empty: any repository
+};
+
+struct BuildFilter {
+    QString applicationId;         // empty: any application
+    QString visibleToUserId;       // set: only builds of applications this user owns
+    QList<BuildState> states = {}; // empty: any state
+};
+
+// One page of builds, newest first (queuedAt, then id, both descending): the first `limit` builds that
+// sort after the last one of the previous page, given by its queuedAt and id (null and empty: from the
+// newest).
+struct BuildPageQuery {
+    int limit = 100;
+    QDateTime afterQueuedAt;
+    QString afterId;
+};
+
+// What a won transition writes besides the state. Empty fields keep their stored value.
+struct BuildTransitionFields {
+    QDateTime at;      // null: now. → BUILDING: startedAt and heartbeatAt; → a finished state: finishedAt
+    QString builderId; // → BUILDING: who runs it
+    QString failureReason; // → FAILED or CANCELED: why, for people
+    QString artifactPath;  // → SUCCEEDED: the artifact, relative to the data dir
+};
+
+// A QUEUED build as the scheduler weighs it.
+struct QueuedBuild {
+    QString id;
+    QString ownerKey;
+    QDateTime queuedAt;
 };
 
 // The platform's persistent state. Every method is safe to call from any thread and sees the writes that
@@ -76,6 +108,12 @@ public:
     // FailedPrecondition while applications build from it: they are never left without their repository.
     virtual void deleteRepository(const QString &id) = 0;
     virtual int countApplicationsOfRepository(const QString &repositoryId) = 0;
+    // Every repository whose URL is a spelling of the same remote as url (domain::repositoryUrlKey), in
+    // name order. Several repositories may share a remote.
+    virtual QList<Repository> findRepositoriesByUrl(const QString &url) = 0;
+    // Writes the fetch state (lastFetchedAt, lastFetchError; an empty error: the fetch succeeded) and
+    // nothing else: no version bump, so it never conflicts with an owner's edit. NotFound when missing.
+    virtual void recordFetch(const QString &repositoryId, const QDateTime &at, const QString &error) = 0;
 
     // Applications with websites, env vars and owners. Names are unique; so is each (fqdn, path prefix)
     // across all applications, and a clash names the application that holds it. Insert and update write
@@ -86,11 +124,51 @@ public:
     // filter.ownerId and filter.repositoryId each narrow the page when set.
     virtual QList<Application> listApplications(const ApplicationFilter &filter, const PageQuery &page) = 0;
     // Replaces every mutable field (ref, deploy type, build config, websites, env, owners, running,
-    // auto-sleep, config hash) if application.version still is the stored version, then increments the
-    // version and sets updatedAt.
+    // auto-sleep, SPA fallback, config hash) if application.version still is the stored version, then
+    // increments the version and sets updatedAt. currentCommit and currentBuildId are not written here.
     virtual void updateApplication(const Application &application) = 0;
-    // With its websites, env vars and ownerships.
+    // With its websites, env vars, ownerships and builds (delete the builds first with
+    // deleteBuildsOfApplication to learn which artifacts and logs to remove).
     virtual void deleteApplication(const QString &id) = 0;
+    // The controller's records, each writing one field and nothing else: no version bump and no updatedAt,
+    // so they never conflict with an owner's edit. NotFound when the application is missing.
+    virtual void setApplicationCommit(const QString &applicationId, const QString &commit) = 0;
+    virtual void setApplicationCurrentBuild(const QString &applicationId, const QString &buildId) = 0;
+
+    // Builds, each with its application's name. insertBuild stamps version 1 and, where queuedAt is null,
+    // the current time; an application id that names no application is NotFound, a taken id AlreadyExists.
+    virtual void insertBuild(const Build &build) = 0;
+    virtual std::optional<Build> findBuildById(const QString &id) = 0;
+    virtual QList<Build> listBuilds(const BuildFilter &filter, const BuildPageQuery &page) = 0;
+    // The newest build of the application at this commit with this config hash, in any state: whether
+    // (application, commit, config) has been registered already.
+    virtual std::optional<Build> findBuild(const QString &applicationId, const QString &commit,
+                                           const QString &configHash) = 0;
+    // Compare-and-set: moves the build from `from` to `to` only if it is in `from` now, writing the fields
+    // with it and incrementing its version. Returns whether this call made the move; false when the build
+    // is missing or another writer moved it first. Of several racing callers exactly one wins, which makes
+    // QUEUED → BUILDING the scheduling lock. A move the state machine forbids (domain::canTransition) is
+    // Internal.
+    virtual bool transitionBuild(const QString &id, BuildState from, BuildState to,
+                                 const BuildTransitionFields &fields) = 0;
+    // Sets heartbeatAt of a BUILDING build. False when the build is not BUILDING (any more): its builder
+    // should stop.
+    virtual bool recordBuildHeartbeat(const QString &id, const QDateTime &at) = 0;
+    // Every QUEUED build, oldest first (queuedAt, then id).
+    virtual QList<QueuedBuild> listQueuedBuilds() = 0;
+    // How many builds each owner key has BUILDING; owners with none are absent.
+    virtual QHash<QString, int> countBuildingBuildsByOwner() = 0;
+    // The BUILDING builds whose heartbeat is older than heartbeatBefore (their builder is gone), oldest
+    // heartbeat first.
+    virtual QList<Build> listStaleBuilds(const QDateTime &heartbeatBefore) = 0;
+    // Moves every QUEUED build of the application except keepBuildId to CANCELED (a newer build supersedes
+    // them), with failureReason `reason` and finishedAt `at`. Returns the ids it canceled; a build that a
+    // scheduler took meanwhile is left alone.
+    virtual QStringList cancelQueuedBuildsExcept(const QString &applicationId, const QString &keepBuildId,
+                                                 const QString &reason, const QDateTime &at) = 0;
+    // Deletes every build of the application and returns them as they were, so the caller can remove
+    // their artifacts (artifactPath) and logs (id).
+    virtual QList<Build> deleteBuildsOfApplication(const QString &applicationId) = 0;
 
     // Names of the repositories and applications whose only owner is this user, sorted.
     virtual QStringList repositoriesOwnedOnlyBy(const QString &userId) = 0;

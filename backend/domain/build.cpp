@@ -1,0 +1,57 @@
+#include "domain/build.h"
+
+#include <array>
+#include <utility>
+
+namespace vitrine::domain {
+
+namespace {
+
+constexpr std::array kBuildStateNames{
+    std::pair{BuildState::Queued, u"queued"},       std::pair{BuildState::Building, u"building"},
+    std::pair{BuildState::Succeeded, u"succeeded"}, std::pair{BuildState::Failed, u"failed"},
+    std::pair{BuildState::Canceled, u"canceled"},
+};
+
+} // namespace
+
+QString buildStateName(BuildState state)
+{
+    for (const auto &[value, name] : kBuildStateNames) {
+        if (value == state)
+            return QString::fromUtf16(name);
+    }
+    Q_UNREACHABLE();
+    return {};
+}
+
+std::optional<BuildState> buildStateFromName(QStringView name)
+{
+    for (const auto &[value, candidate] : kBuildStateNames) {
+        if (name == QStringView(candidate))
+            return value;
+    }
+    return std::nullopt;
+}
+
+bool isFinished(BuildState state)
+{
+    return state == BuildState::Succeeded || state == BuildState::Failed || state == BuildState::Canceled;
+}
+
+bool canTransition(BuildState from, BuildState to)
+{
+    switch (from) {
+    case BuildState::Queued:
+        return to == BuildState::Building || to == BuildState::Canceled;
+    case BuildState::Building:
+        return to == BuildState::Succeeded || to == BuildState::Failed || to == BuildState::Canceled;
+    case BuildState::Succeeded:
+    case BuildState::Failed:
+    case BuildState::Canceled:
+        return false;
+    }
+    return false;
+}
+
+} // namespace vitrine::domain

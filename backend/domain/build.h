@@ -1,0 +1,46 @@
+#pragma once
+
+#include "domain/application.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <optional>
+
+namespace vitrine::domain {
+
+// QUEUED → BUILDING → SUCCEEDED | FAILED | CANCELED; QUEUED → CANCELED.
+enum class BuildState { Queued, Building, Succeeded, Failed, Canceled };
+
+QString buildStateName(BuildState state); // "queued", "building", …
+std::optional<BuildState> buildStateFromName(QStringView name);
+bool isFinished(BuildState state);
+// Whether the state machine allows from → to.
+bool canTransition(BuildState from, BuildState to);
+
+// A BUILDING build whose heartbeat is older than this has lost its builder.
+inline constexpr int kBuildHeartbeatTimeoutSeconds = 60;
+
+// One build of one application at one commit with one config. The build config and env are a snapshot
+// taken at registration, so what runs is what the config hash says.
+struct Build {
+    QString id;
+    QString applicationId;
+    QString applicationName; // filled by the store
+    QString commit;          // 40 hex characters
+    QString configHash;
+    BuildConfig config;
+    EnvVars env;
+    BuildState state = BuildState::Queued;
+    QString ownerKey;  // whose queue the build waits in (fairness across owners): the app's first owner id
+    QString builderId; // the builder slot or remote builder running it
+    QString failureReason; // FAILED / CANCELED: why, for people
+    QString artifactPath;  // SUCCEEDED static builds: the tar.gz, relative to the data dir
+    QDateTime queuedAt;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+    QDateTime heartbeatAt;
+    qint64 version = 0;
+};
+
+} // namespace vitrine::domain
