@@ -23,13 +23,75 @@ QString hostPort(const QHostAddress &address, quint16 port)
     return host + u':' + QString::number(port);
 }
 
+using usecases::WebhookStatus;
+
+QHttpServerResponse::StatusCode statusCodeOf(WebhookStatus status)
+{
+    using Code = QHttpServerResponse::StatusCode;
+    switch (status) {
+    case WebhookStatus::FetchRequested:
+    case WebhookStatus::Pong:
+        return Code::Ok;
+    case WebhookStatus::Ignored:
+        return Code::Accepted;
+    case WebhookStatus::BadRequest:
+        return Code::BadRequest;
+    case WebhookStatus::Unauthenticated:
+        return Code::Unauthorized;
+    case WebhookStatus::NotFound:
+        return Code::NotFound;
+    case WebhookStatus::PayloadTooLarge:
+        return Code::PayloadTooLarge;
+    }
+    Q_UNREACHABLE();
+}
+
+QString statusNameOf(WebhookStatus status)
+{
+    switch (status) {
+    case WebhookStatus::FetchRequested:
+        return QStringLiteral("fetching");
+    case WebhookStatus::Pong:
+        return QStringLiteral("pong");
+    case WebhookStatus::Ignored:
+        return QStringLiteral("ignored");
+    case WebhookStatus::BadRequest:
+        return QStringLiteral("bad_request");
+    case WebhookStatus::Unauthenticated:
+        return QStringLiteral("unauthenticated");
+    case WebhookStatus::NotFound:
+        return QStringLiteral("not_found");
+    case WebhookStatus::PayloadTooLarge:
+        return QStringLiteral("payload_too_large");
+    }
+    Q_UNREACHABLE();
+}
+
+QHttpServerResponse statusResponse(const QString &status, const QString &message,
+                                   QHttpServerResponse::StatusCode code)
+{
+    return QHttpServerResponse(
+        QJsonObject{{QStringLiteral("status"), status}, {QStringLiteral("message"), message}}, code);
+}
+
 } // namespace
 
-HttpServer::HttpServer(domain::Store &store, QString version)
+HttpServer::HttpServer(domain::Store &store, QString version, usecases::WebhookService *webhooks)
     : m_store(store)
     , m_version(std::move(version))
+    , m_webhooks(webhooks)
 {
     m_server.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get, [this] { return health(); });
+    if (m_webhooks) {
+        m_server.route(QStringLiteral("/webhooks/github"), QHttpServerRequest::Method::Post,
+                       [this](const QHttpServerRequest &request) {
+                           return webhook(usecases::WebhookProvider::GitHub, request);
+                       });
+        m_server.route(QStringLiteral("/webhooks/gitea"), QHttpServerRequest::Method::Post,
+                       [this](const QHttpServerRequest &request) {
+                           return webhook(usecases::WebhookProvider::Gitea, request);
+                       });
+    }
 }
 
 quint16 HttpServer::listen(const QHostAddress &address, quint16 port)
@@ -69,6 +131,23 @@ QHttpServerResponse HttpServer::health() const
     body.insert(QStringLiteral("status"), QStringLiteral("ok"));
     body.insert(QStringLiteral("database"), QStringLiteral("ok"));
     return QHttpServerResponse(body);
+}
+
+QHttpServerResponse HttpServer::webhook(usecases::WebhookProvider provider, const QHttpServerRequest &request)
+{
+    QMap<QByteArray, QByteArray> headers;
+    for (const auto &[name, value] : request.headers())
+        headers.insert(name.toLower(), value);
+    try {
+        const usecases::WebhookResult result = m_webhooks->handlePush(provider, headers, request.body());
+        return statusResponse(statusNameOf(result.status), result.message, statusCodeOf(result.status));
+    } catch (const std::exception &error) {
+        // The sender retries or shows it in its delivery log; the detail is for the operator only.
+        qCWarning(lcHttp).noquote() << "webhook" << request.url().path()
+                                    << "failed:" << QString::fromUtf8(error.what());
+        return statusResponse(QStringLiteral("error"), QStringLiteral("internal error"),
+                              QHttpServerResponse::StatusCode::InternalServerError);
+    }
 }
 
 } // namespace vitrine::adapters::http
