@@ -69,6 +69,18 @@ ApplicationService::ApplicationService(domain::Store &store)
 {
 }
 
+void ApplicationService::setObserver(ApplicationObserver *observer)
+{
+    m_observer = observer;
+}
+
+domain::Application ApplicationService::changed(const domain::Application &application)
+{
+    if (m_observer)
+        m_observer->applicationChanged(application);
+    return application;
+}
+
 domain::Application ApplicationService::create(const Caller &caller, const NewApplication &request)
 {
     domain::validateName(QStringLiteral("name"), request.name);
@@ -102,7 +114,7 @@ domain::Application ApplicationService::create(const Caller &caller, const NewAp
     application.createdAt = access::nowUtc();
     application.updatedAt = application.createdAt;
     m_store.insertApplication(application);
-    return access::requireApplication(m_store, application.id);
+    return changed(access::requireApplication(m_store, application.id));
 }
 
 domain::Application ApplicationService::get(const Caller &caller, const QString &applicationRef)
@@ -141,7 +153,7 @@ domain::Application ApplicationService::update(const Caller &caller, const QStri
     const std::optional<QStringList> ownerIds =
         access::resolveOwnerChange(m_store, caller, changes.ownerNames);
 
-    return access::retryOnConflict(describe(applicationRef), [&] {
+    return changed(access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         if (changes.ref)
             application.ref = *changes.ref;
@@ -168,21 +180,24 @@ domain::Application ApplicationService::update(const Caller &caller, const QStri
         application.configHash = domain::configHash(application.build, application.env);
         m_store.updateApplication(application);
         return access::requireApplication(m_store, application.id);
-    });
+    }));
 }
 
 void ApplicationService::remove(const Caller &caller, const QString &applicationRef)
 {
     const domain::Application application =
         access::requireVisibleApplication(m_store, caller, applicationRef);
+    const QList<domain::Build> deletedBuilds = m_store.deleteBuildsOfApplication(application.id);
     m_store.deleteApplication(application.id);
+    if (m_observer)
+        m_observer->applicationDeleted(application, deletedBuilds);
 }
 
 domain::Application ApplicationService::setEnv(const Caller &caller, const QString &applicationRef,
                                                const domain::EnvVars &vars)
 {
     domain::validateEnvVars(QStringLiteral("env"), vars);
-    return access::retryOnConflict(describe(applicationRef), [&] {
+    return changed(access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         application.env.insert(vars);
         domain::validateCount(QStringLiteral("env"), application.env.size(), domain::kMaxEnvVars,
@@ -190,7 +205,7 @@ domain::Application ApplicationService::setEnv(const Caller &caller, const QStri
         application.configHash = domain::configHash(application.build, application.env);
         m_store.updateApplication(application);
         return access::requireApplication(m_store, application.id);
-    });
+    }));
 }
 
 domain::Application ApplicationService::unsetEnv(const Caller &caller, const QString &applicationRef,
@@ -199,7 +214,7 @@ domain::Application ApplicationService::unsetEnv(const Caller &caller, const QSt
     domain::validateCount(QStringLiteral("keys"), keys.size(), domain::kMaxEnvVars, u"keys");
     for (qsizetype i = 0; i < keys.size(); ++i)
         domain::validateEnvKey(QStringLiteral("keys[%1]").arg(i), keys[i]);
-    return access::retryOnConflict(describe(applicationRef), [&] {
+    return changed(access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         for (qsizetype i = 0; i < keys.size(); ++i) {
             if (!application.env.contains(keys[i]))
@@ -211,7 +226,7 @@ domain::Application ApplicationService::unsetEnv(const Caller &caller, const QSt
         application.configHash = domain::configHash(application.build, application.env);
         m_store.updateApplication(application);
         return access::requireApplication(m_store, application.id);
-    });
+    }));
 }
 
 } // namespace vitrine::usecases

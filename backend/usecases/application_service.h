@@ -2,6 +2,7 @@
 
 #include "domain/application.h"
 #include "domain/ports/store.h"
+#include "usecases/application_observer.h"
 #include "usecases/caller.h"
 #include "usecases/paging.h"
 
@@ -43,6 +44,10 @@ class ApplicationService {
 public:
     explicit ApplicationService(domain::Store &store);
 
+    // Told after every change this service makes (create, update, env changes, delete); null: nobody. Set it
+    // before the service takes requests.
+    void setObserver(ApplicationObserver *observer);
+
     domain::Application create(const Caller &caller, const NewApplication &request);
     // applicationRef: an id or a name. Not visible to the caller: Forbidden.
     domain::Application get(const Caller &caller, const QString &applicationRef);
@@ -51,6 +56,8 @@ public:
                                    const QString &repositoryRef, const PageRequest &page);
     domain::Application update(const Caller &caller, const QString &applicationRef,
                                const ApplicationChanges &changes);
+    // Deletes the application with its builds; the observer learns which builds went, to remove their
+    // artifacts and logs.
     void remove(const Caller &caller, const QString &applicationRef);
 
     // Adds vars to the application's env vars, replacing those with the same keys. More than
@@ -62,7 +69,11 @@ public:
                                  const QStringList &keys);
 
 private:
+    // Tells the observer, if any, and returns the application.
+    domain::Application changed(const domain::Application &application);
+
     domain::Store &m_store;
+    ApplicationObserver *m_observer = nullptr;
 };
 
 } // namespace vitrine::usecases

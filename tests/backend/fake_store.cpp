@@ -395,14 +395,19 @@ QList<domain::QueuedBuild> FakeStore::listQueuedBuilds()
     return queued;
 }
 
-QHash<QString, int> FakeStore::countBuildingBuildsByOwner()
+QHash<QString, domain::OwnerBuildActivity> FakeStore::buildActivityByOwner()
 {
-    QHash<QString, int> counts;
+    QHash<QString, domain::OwnerBuildActivity> activity;
     for (const domain::Build &build : std::as_const(m_builds)) {
+        if (build.state != domain::BuildState::Building && build.startedAt.isNull())
+            continue;
+        domain::OwnerBuildActivity &owner = activity[build.ownerKey];
         if (build.state == domain::BuildState::Building)
-            ++counts[build.ownerKey];
+            ++owner.building;
+        if (owner.lastStartedAt.isNull() || build.startedAt > owner.lastStartedAt)
+            owner.lastStartedAt = build.startedAt;
     }
-    return counts;
+    return activity;
 }
 
 QList<domain::Build> FakeStore::listStaleBuilds(const QDateTime &heartbeatBefore)

@@ -48,6 +48,7 @@ private slots:
     void takesBuildsFairlyAcrossOwners();
     void aBurstDoesNotPushAnotherOwnerToTheEnd();
     void positionsDoNotDependOnTheInputOrder();
+    void oneSlotStillTakesTurns();
 };
 
 void TestBuildQueue::takesBuildsFairlyAcrossOwners_data()
@@ -60,12 +61,12 @@ void TestBuildQueue::takesBuildsFairlyAcrossOwners_data()
     QTest::newRow("one owner is first in, first out")
         << repeated(QStringLiteral("alice"), 3) << QStringList{}
         << QStringList{QStringLiteral("alice-1"), QStringLiteral("alice-2"), QStringLiteral("alice-3")};
-    QTest::newRow("owners take turns, the longest waiting first")
+    QTest::newRow("owners take turns round-robin, the longest waiting first")
         << QStringList{QStringLiteral("bob"), QStringLiteral("alice"), QStringLiteral("alice"),
                        QStringLiteral("bob"), QStringLiteral("carol")}
         << QStringList{}
         << QStringList{QStringLiteral("bob-1"), QStringLiteral("alice-1"), QStringLiteral("carol-1"),
-                       QStringLiteral("alice-2"), QStringLiteral("bob-2")};
+                       QStringLiteral("bob-2"), QStringLiteral("alice-2")};
     QTest::newRow("an owner with builds running waits behind those without")
         << QStringList{QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("alice")}
         << QStringList{QStringLiteral("alice")}
@@ -88,13 +89,13 @@ void TestBuildQueue::takesBuildsFairlyAcrossOwners()
     QFETCH(QStringList, building);
     QFETCH(QStringList, expected);
 
-    QHash<QString, int> buildingByOwner;
+    QHash<QString, domain::OwnerBuildActivity> activity;
     for (const QString &owner : building)
-        ++buildingByOwner[owner];
+        ++activity[owner].building;
     const QList<QueuedBuild> queued = queuedInOrder(queuedBy);
 
-    QCOMPARE(idsOf(usecases::fairQueueOrder(queued, buildingByOwner)), expected);
-    const QHash<QString, int> positions = usecases::queuePositions(queued, buildingByOwner);
+    QCOMPARE(idsOf(usecases::fairQueueOrder(queued, activity)), expected);
+    const QHash<QString, int> positions = usecases::queuePositions(queued, activity);
     QCOMPARE(positions.size(), expected.size());
     for (qsizetype i = 0; i < expected.size(); ++i)
         QCOMPARE(positions.value(expected[i]), int(i + 1));
@@ -119,9 +120,26 @@ void TestBuildQueue::positionsDoNotDependOnTheInputOrder()
                        QStringLiteral("carol"), QStringLiteral("bob")});
     QList<QueuedBuild> shuffled = queued;
     std::reverse(shuffled.begin(), shuffled.end());
-    const QHash<QString, int> building{{QStringLiteral("bob"), 1}};
+    const QHash<QString, domain::OwnerBuildActivity> activity{{QStringLiteral("bob"), {1, kStart}}};
 
-    QCOMPARE(usecases::queuePositions(shuffled, building), usecases::queuePositions(queued, building));
+    QCOMPARE(usecases::queuePositions(shuffled, activity), usecases::queuePositions(queued, activity));
+}
+
+void TestBuildQueue::oneSlotStillTakesTurns()
+{
+    // Builds run one at a time, so every pass sees nobody running. alice's last build just started; bob has
+    // waited less long but was served longer ago, so he goes next, and so on in turn.
+    const QList<QueuedBuild> queued =
+        queuedInOrder(repeated(QStringLiteral("alice"), 3) << QStringLiteral("bob"));
+    QHash<QString, domain::OwnerBuildActivity> activity{{QStringLiteral("alice"), {0, kStart.addSecs(100)}},
+                                                        {QStringLiteral("bob"), {0, kStart.addSecs(50)}}};
+
+    QCOMPARE(idsOf(usecases::fairQueueOrder(queued, activity)),
+             (QStringList{QStringLiteral("bob-1"), QStringLiteral("alice-1"), QStringLiteral("alice-2"),
+                          QStringLiteral("alice-3")}));
+
+    activity.remove(QStringLiteral("bob"));
+    QCOMPARE(usecases::queuePositions(queued, activity).value(QStringLiteral("bob-1")), 1);
 }
 
 QTEST_GUILESS_MAIN(TestBuildQueue)

@@ -1476,7 +1476,11 @@ void TestSqlStore::schedulerSeesQueuedAndRunningBuilds()
     QCOMPARE(queued[0].queuedAt, kCreated.addSecs(10));
     QCOMPARE(queued[1].id, adamLater.id);
     QCOMPARE(queued[1].ownerKey, adam.id);
-    QCOMPARE(store->countBuildingBuildsByOwner(), (QHash<QString, int>{{zoe.id, 2}, {adam.id, 1}}));
+    const QHash<QString, domain::OwnerBuildActivity> activity = store->buildActivityByOwner();
+    QCOMPARE(activity.size(), 2);
+    QCOMPARE(activity.value(zoe.id).building, 2);
+    QCOMPARE(activity.value(adam.id).building, 1);
+    QVERIFY(!activity.value(zoe.id).lastStartedAt.isNull());
 }
 
 void TestSqlStore::buildsWithoutHeartbeatAreStale()

@@ -24,6 +24,7 @@ using domain::BuildFilter;
 using domain::BuildPageQuery;
 using domain::BuildState;
 using domain::BuildTransitionFields;
+using domain::OwnerBuildActivity;
 using domain::PageQuery;
 using domain::QueuedBuild;
 using domain::Repository;
@@ -1276,16 +1277,17 @@ QList<QueuedBuild> SqlStore::listQueuedBuilds()
     });
 }
 
-QHash<QString, int> SqlStore::countBuildingBuildsByOwner()
+QHash<QString, OwnerBuildActivity> SqlStore::buildActivityByOwner()
 {
     return withConnection([](SqlConnection &connection) {
-        QHash<QString, int> counts;
+        QHash<QString, OwnerBuildActivity> activity;
         Rows rows = connection.run(
-            QStringLiteral("SELECT owner_key, COUNT(*) FROM builds WHERE state = ? GROUP BY owner_key"),
-            {stateValue(BuildState::Building)});
+            QStringLiteral("SELECT owner_key, SUM(CASE WHEN state = ? THEN 1 ELSE 0 END), MAX(started_at) "
+                           "FROM builds WHERE started_at IS NOT NULL OR state = ? GROUP BY owner_key"),
+            {stateValue(BuildState::Building), stateValue(BuildState::Building)});
         while (rows.next())
-            counts.insert(rows.value(0).toString(), rows.value(1).toInt());
-        return counts;
+            activity.insert(rows.value(0).toString(), {rows.value(1).toInt(), timestampFrom(rows.value(2))});
+        return activity;
     });
 }
 

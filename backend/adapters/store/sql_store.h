@@ -86,7 +86,7 @@ public:
                          const domain::BuildTransitionFields &fields) override;
     bool recordBuildHeartbeat(const QString &id, const QDateTime &at) override;
     QList<domain::QueuedBuild> listQueuedBuilds() override;
-    QHash<QString, int> countBuildingBuildsByOwner() override;
+    QHash<QString, domain::OwnerBuildActivity> buildActivityByOwner() override;
     QList<domain::Build> listStaleBuilds(const QDateTime &heartbeatBefore) override;
     QStringList cancelQueuedBuildsExcept(const QString &applicationId, const QString &keepBuildId,
                                          const QString &reason, const QDateTime &at) override;

@@ -56,6 +56,14 @@ struct BuildTransitionFields {
     QString artifactPath;  // → SUCCEEDED: the artifact, relative to the data dir
 };
 
+// What the scheduler weighs about an owner besides their queued builds.
+struct OwnerBuildActivity {
+    int building = 0;        // builds BUILDING now
+    QDateTime lastStartedAt; // when their most recent build started; null: never
+
+    bool operator==(const OwnerBuildActivity &) const = default;
+};
+
 // A QUEUED build as the scheduler weighs it.
 struct QueuedBuild {
     QString id;
@@ -156,8 +164,9 @@ public:
     virtual bool recordBuildHeartbeat(const QString &id, const QDateTime &at) = 0;
     // Every QUEUED build, oldest first (queuedAt, then id).
     virtual QList<QueuedBuild> listQueuedBuilds() = 0;
-    // How many builds each owner key has BUILDING; owners with none are absent.
-    virtual QHash<QString, int> countBuildingBuildsByOwner() = 0;
+    // For each owner key with a build BUILDING now or one that ever started: how many are BUILDING and when
+    // the most recent one started. Owners with neither are absent.
+    virtual QHash<QString, OwnerBuildActivity> buildActivityByOwner() = 0;
     // The BUILDING builds whose heartbeat is older than heartbeatBefore (their builder is gone), oldest
     // heartbeat first.
     virtual QList<Build> listStaleBuilds(const QDateTime &heartbeatBefore) = 0;

@@ -1,0 +1,46 @@
+// The build registration loop of Controller: one build per (application, commit, config hash).
+#include "domain/ids.h"
+#include "usecases/controller.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+
+namespace vitrine::usecases {
+
+namespace {
+Q_LOGGING_CATEGORY(lcRegistration, "vitrine.controller")
+} // namespace
+
+void Controller::registerBuild(const QString &applicationId)
+{
+    const auto application = m_store.findApplicationById(applicationId);
+    if (!application || application->currentCommit.isEmpty())
+        return;
+    if (m_store.findBuild(application->id, application->currentCommit, application->configHash))
+        return;
+
+    domain::Build build;
+    build.id = domain::newId(domain::idprefix::kBuild);
+    build.applicationId = application->id;
+    build.applicationName = application->name;
+    build.commit = application->currentCommit;
+    build.configHash = application->configHash;
+    build.config = application->build;
+    build.env = application->env;
+    build.state = domain::BuildState::Queued;
+    build.ownerKey = application->ownerIds.value(0);
+    build.queuedAt = QDateTime::currentDateTimeUtc();
+    m_store.insertBuild(build);
+    qCInfo(lcRegistration).noquote() << "queued build" << build.id << "of" << application->name << "at"
+                                     << build.commit;
+    publishBuildState(*application, build.id, domain::BuildState::Queued);
+
+    const QString reason = QStringLiteral("superseded by a newer commit or config");
+    const QStringList superseded =
+        m_store.cancelQueuedBuildsExcept(application->id, build.id, reason, build.queuedAt);
+    for (const QString &id : superseded)
+        publishBuildState(*application, id, domain::BuildState::Canceled, reason);
+    scheduleNow();
+}
+
+} // namespace vitrine::usecases
