@@ -11,6 +11,8 @@ Command whoamiCommand();
 Command tokensCommand();
 Command reposCommand();
 Command appsCommand();
+Command buildsCommand();
+Command eventsCommand();
 Command systemCommand();
 
 // "member" or "admin", as users type it.

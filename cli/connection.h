@@ -5,10 +5,12 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -55,6 +57,30 @@ public:
                 return all;
             request.mutable_page()->set_page_token(std::move(nextPageToken));
         }
+    }
+
+    // One server-streaming call without a deadline (it may follow a build for as long as it runs), e.g.
+    // stream(&v1::BuildService::Stub::StreamBuildLog, request, print). Hands each message to onMessage
+    // until the stream ends, or until onMessage returns false (the call is then canceled); a failed call is a
+    // CommandError as for call().
+    template<typename Stub, typename Request, typename Response>
+    void stream(std::unique_ptr<grpc::ClientReader<Response>> (Stub::*method)(grpc::ClientContext *,
+                                                                              const Request &),
+                const Request &request, const std::function<bool(const Response &)> &onMessage) const
+    {
+        Stub stub(m_channel);
+        grpc::ClientContext context;
+        context.AddMetadata("authorization", m_authorization);
+        const std::unique_ptr<grpc::ClientReader<Response>> reader = (stub.*method)(&context, request);
+        Response message;
+        while (reader->Read(&message)) {
+            if (!onMessage(message)) {
+                context.TryCancel();
+                reader->Finish();
+                return;
+            }
+        }
+        check(reader->Finish());
     }
 
 private:

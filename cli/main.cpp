@@ -23,12 +23,12 @@ int main(int argc, char *argv[])
 
     const Command root{
         .name = QStringLiteral("vitrinectl"),
-        .summary =
-            QStringLiteral("vitrinectl manages users, tokens, repositories and applications on a Vitrine "
-                           "server.\nExit status: 0 done, 1 the server refused or could not be reached, "
-                           "2 the command line is wrong."),
+        .summary = QStringLiteral(
+            "vitrinectl manages users, tokens, repositories, applications and builds on a Vitrine "
+            "server.\nExit status: 0 done, 1 the server refused or could not be reached, "
+            "2 the command line is wrong."),
         .subcommands = {usersCommand(), whoamiCommand(), tokensCommand(), reposCommand(), appsCommand(),
-                        systemCommand()},
+                        buildsCommand(), eventsCommand(), systemCommand()},
     };
     const CommandLine commandLine(root, connectionFlags() + QList<Flag>{outputFlag()},
                                   QStringLiteral(VITRINE_VERSION));

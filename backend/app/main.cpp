@@ -1,18 +1,31 @@
 // vitrine-server: reads the configuration, builds the adapters, wires them into the use cases and serves
 // until SIGTERM or SIGINT.
 
+#include "adapters/archive/libarchive_artifact_archive.h"
+#include "adapters/git/libgit2_git_service.h"
 #include "adapters/grpc/grpc_logging.h"
 #include "adapters/grpc/grpc_server.h"
 #include "adapters/http/http_server.h"
+#include "adapters/http/webhook_notifier.h"
+#include "adapters/logfiles/file_build_log_store.h"
+#include "adapters/router/caddy_router.h"
+#include "adapters/sandbox/bubblewrap_command_runner.h"
 #include "adapters/store/sql_store.h"
 #include "app/logging.h"
 #include "app/server_config.h"
 #include "app/termination_signals.h"
+#include "domain/error.h"
 #include "usecases/application_service.h"
 #include "usecases/auth_service.h"
+#include "usecases/build_log_hub.h"
+#include "usecases/build_service.h"
+#include "usecases/controller.h"
+#include "usecases/event_hub.h"
+#include "usecases/in_process_builder.h"
 #include "usecases/repository_service.h"
 #include "usecases/token_service.h"
 #include "usecases/user_service.h"
+#include "usecases/webhook_service.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -92,6 +105,37 @@ std::unique_ptr<adapters::store::SqlStore> openStore(const QString &database)
     }
 }
 
+// In embedded mode Caddy runs as a child of this process; with --caddy-admin an operator's Caddy is driven
+// through its admin API.
+std::unique_ptr<adapters::router::CaddyRouter> startRouter(const app::ServerConfig &config)
+{
+    const QString listen = config.routerListen.toString();
+    try {
+        if (!config.caddyAdmin.isEmpty())
+            return std::make_unique<adapters::router::CaddyRouter>(config.caddyAdmin, listen);
+        return std::make_unique<adapters::router::CaddyRouter>(
+            adapters::router::CaddyRouter::EmbeddedOptions{config.caddyBinary, config.dataDir, listen});
+    } catch (const domain::Error &error) {
+        throw StartupError(QStringLiteral("cannot start the router on %1: %2; choose another address with "
+                                          "--router-listen, or an external Caddy with --caddy-admin")
+                               .arg(listen, error.message()));
+    }
+}
+
+std::unique_ptr<domain::Notifier> makeNotifier(const QList<app::NotificationTarget> &targets)
+{
+    if (targets.isEmpty())
+        return nullptr;
+    adapters::http::WebhookNotifierOptions options;
+    for (const app::NotificationTarget &target : targets) {
+        const adapters::http::WebhookFormat format = target.format == app::NotificationTarget::Format::Slack
+                                                         ? adapters::http::WebhookFormat::Slack
+                                                         : adapters::http::WebhookFormat::Json;
+        options.targets.append({target.url, format, target.includeSuccesses});
+    }
+    return std::make_unique<adapters::http::HttpWebhookNotifier>(std::move(options));
+}
+
 // Writes the whole file or nothing (QSaveFile renames a finished temporary file into place), and restricts it
 // to its owner before the secret is in it.
 void writeAdminToken(const QString &path, const QString &secret)
@@ -163,8 +207,45 @@ int serve(const app::ServerConfig &config)
     const QString adminTokenPath = QDir(config.dataDir).filePath(QStringLiteral("admin.token"));
     bootstrapAdmin(auth, *store, adminTokenPath);
 
+    adapters::logfiles::FileBuildLogStore buildLogs(
+        QDir(config.dataDir).filePath(QStringLiteral("logs/builds")));
+    usecases::BuildLogHub logHub(buildLogs);
+    usecases::EventHub eventHub;
+    adapters::git::Libgit2GitService git;
+    adapters::sandbox::BubblewrapOptions sandboxOptions;
+    sandboxOptions.allowNetwork = config.buildAllowNetwork;
+    adapters::sandbox::BubblewrapCommandRunner commandRunner(sandboxOptions);
+    adapters::archive::LibarchiveArtifactArchive archive;
+    std::unique_ptr<adapters::router::CaddyRouter> router = startRouter(config);
+    std::unique_ptr<domain::Notifier> notifier = makeNotifier(config.notifications);
+
+    // The builder reports settled builds to the controller, which is built on the builder: it only exists
+    // once the controller does, and no build starts before the controller schedules one.
+    usecases::Controller *settledBuildsSink = nullptr;
+    usecases::BuilderOptions builderOptions;
+    builderOptions.slotCount = config.builderSlots;
+    builderOptions.dataDir = config.dataDir;
+    builderOptions.limits.timeoutSeconds = config.buildTimeoutSeconds;
+    builderOptions.limits.memoryBytes = qint64(config.buildMemoryMb) * 1024 * 1024;
+    auto builder = std::make_unique<usecases::InProcessBuilder>(
+        *store, git, commandRunner, archive, logHub, eventHub, notifier.get(), builderOptions,
+        [&settledBuildsSink](const domain::Build &build) { settledBuildsSink->buildSettled(build); });
+
+    usecases::ControllerOptions controllerOptions;
+    controllerOptions.dataDir = config.dataDir;
+    controllerOptions.pollInterval = std::chrono::seconds(config.pollIntervalSeconds);
+    usecases::Controller controller(*store, git, archive, *router, *builder, eventHub, logHub, buildLogs,
+                                    controllerOptions);
+    settledBuildsSink = &controller;
+    applications.setObserver(&controller);
+
+    usecases::BuildService builds(
+        *store, *builder, eventHub, [&controller] { controller.scheduleNow(); }, &logHub);
+    usecases::WebhookService webhooks(
+        *store, [&controller](const QString &repositoryId) { controller.repositoryPushed(repositoryId); });
+
     adapters::grpc::GrpcServer grpcServer(
-        adapters::grpc::UseCases{auth, users, tokens, repositories, applications},
+        adapters::grpc::UseCases{auth, users, tokens, repositories, applications, builds},
         adapters::grpc::SystemFacts{QStringLiteral(VITRINE_VERSION), QDateTime::currentDateTimeUtc(),
                                     store->backendName(), config.allowLocalRepos});
     int grpcPort = 0;
@@ -174,7 +255,7 @@ int serve(const app::ServerConfig &config)
         throw StartupError(whatOf(error));
     }
 
-    adapters::http::HttpServer httpServer(*store, QStringLiteral(VITRINE_VERSION));
+    adapters::http::HttpServer httpServer(*store, QStringLiteral(VITRINE_VERSION), &webhooks, &auth, &builds);
     quint16 httpPort = 0;
     try {
         httpPort = httpServer.listen(config.httpListen.hostAddress(), config.httpListen.port);
@@ -182,6 +263,8 @@ int serve(const app::ServerConfig &config)
         grpcServer.shutdown(std::chrono::milliseconds::zero());
         throw StartupError(whatOf(error));
     }
+
+    controller.start();
 
     QObject::connect(&terminationSignals, &app::TerminationSignals::received, [](int signalNumber) {
         qCInfo(lcServer).noquote() << "stopping" << logField(u"signal", signalName(signalNumber));
@@ -193,15 +276,20 @@ int serve(const app::ServerConfig &config)
         logField(u"grpc", config.grpcListen.toString(static_cast<quint16>(grpcPort))) + u' ' +
         logField(u"grpc_tls", config.grpcUsesTls() ? QStringLiteral("on") : QStringLiteral("off")) + u' ' +
         logField(u"http", config.httpListen.toString(httpPort)) + u' ' +
-        logField(u"router", config.routerListen.toString()) + u' ' + logField(u"data_dir", config.dataDir);
+        logField(u"router", router->listenAddress()) + u' ' + logField(u"data_dir", config.dataDir);
     if (QFileInfo::exists(adminTokenPath))
         ready += u' ' + logField(u"admin_token", adminTokenPath);
     qCInfo(lcServer).noquote() << ready;
 
     QCoreApplication::exec();
 
+    // Outside in: nothing new is scheduled, no request reaches a part that is already gone, and builds
+    // still running are canceled (they settle as CANCELED) before the store closes.
+    controller.stop();
     httpServer.close();
     grpcServer.shutdown(kGrpcShutdownGrace);
+    builder.reset();
+    router.reset();
     store.reset();
     qCInfo(lcServer) << "stopped";
     return 0;

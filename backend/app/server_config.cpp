@@ -66,11 +66,11 @@ QString redactedDatabaseUrl(const QString &url)
 
 namespace {
 
-enum class ValueType { Text, Boolean };
+enum class ValueType { Text, Boolean, Integer };
 
 // One setting's value as the user gave it, and where they gave it.
 struct RawValue {
-    QString text;      // for ValueType::Text
+    QString text;      // for ValueType::Text and ValueType::Integer (its digits)
     bool flag = false; // for ValueType::Boolean
     QString origin;    // "--grpc-listen", "VITRINE_GRPC_LISTEN" or "/etc/vitrine.toml:3: grpc.listen"
     QDir baseDir;      // relative paths resolve against it
@@ -192,6 +192,41 @@ bool parseBoolean(const RawValue &value)
     reject(value, QStringLiteral("is not a boolean: use true or false"));
 }
 
+// A whole number from `minimum` to `maximum`.
+int parseInteger(const RawValue &value, int minimum, int maximum)
+{
+    bool isNumber = false;
+    const qlonglong number = value.text.trimmed().toLongLong(&isNumber);
+    if (!isNumber)
+        reject(value, QStringLiteral("is not a whole number"));
+    if (number < minimum || number > maximum)
+        reject(value,
+               QStringLiteral("is out of range: use a number from %1 to %2").arg(minimum).arg(maximum));
+    return static_cast<int>(number);
+}
+
+// An admin API URL of the form http://HOST:PORT, which is all Caddy's admin endpoint speaks over TCP.
+QUrl parseAdminUrl(const RawValue &value)
+{
+    const QUrl url(value.text, QUrl::StrictMode);
+    const bool pathless = url.path().isEmpty() || url.path() == u"/";
+    if (!url.isValid() || url.scheme() != u"http" || url.host().isEmpty() || url.port() < 0 || !pathless ||
+        url.hasQuery())
+        reject(value, QStringLiteral("is not an admin URL of the form http://HOST:PORT, such as "
+                                     "http://127.0.0.1:2019"));
+    return url;
+}
+
+// A program: a bare name is looked up in PATH when it runs, anything with a slash is a path.
+QString parseProgram(const RawValue &value)
+{
+    if (value.text.isEmpty())
+        reject(value, QStringLiteral("is empty; give a program name or path"));
+    if (!value.text.contains(u'/'))
+        return value.text;
+    return parsePath(value);
+}
+
 // The index of `text` among `choices`; rejects anything else, listing the choices.
 template<size_t N>
 size_t parseChoice(const RawValue &value, const std::array<QStringView, N> &choices)
@@ -206,7 +241,7 @@ size_t parseChoice(const RawValue &value, const std::array<QStringView, N> &choi
     reject(value, QStringLiteral("is not one of: %1").arg(names.join(QStringLiteral(", "))));
 }
 
-const std::array<Setting, 12> kSettings = {{
+const std::array<Setting, 19> kSettings = {{
     {u"server", u"data_dir", u"VITRINE_DATA_DIR", u"data-dir", u"DIR",
      u"Keep the database, build artifacts and the admin token in DIR (default: ./data).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) { config.dataDir = parsePath(value); }},
@@ -244,6 +279,37 @@ const std::array<Setting, 12> kSettings = {{
     {u"router", u"listen", u"VITRINE_ROUTER_LISTEN", u"router-listen", u"HOST:PORT",
      u"Serve the apps' websites on HOST:PORT (default: 127.0.0.1:8080).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) { config.routerListen = parseListenAddress(value); }},
+    {u"router", u"caddy_admin", u"VITRINE_ROUTER_CADDY_ADMIN", u"caddy-admin", u"URL",
+     u"Drive the external Caddy whose admin API is at URL (http://HOST:PORT) instead of running one "
+     u"(default: run Caddy embedded).",
+     ValueType::Text,
+     [](ServerConfig &config, const RawValue &value) { config.caddyAdmin = parseAdminUrl(value); }},
+    {u"router", u"caddy_binary", u"VITRINE_ROUTER_CADDY_BINARY", u"", u"PROGRAM",
+     u"The Caddy the server runs in embedded mode: a path, or a name looked up in PATH (default: caddy).",
+     ValueType::Text,
+     [](ServerConfig &config, const RawValue &value) { config.caddyBinary = parseProgram(value); }},
+    {u"builder", u"slots", u"VITRINE_BUILDER_SLOTS", u"", u"N", u"Run up to N builds at once (default: 2).",
+     ValueType::Integer,
+     [](ServerConfig &config, const RawValue &value) { config.builderSlots = parseInteger(value, 1, 256); }},
+    {u"builder", u"timeout_seconds", u"VITRINE_BUILDER_TIMEOUT_SECONDS", u"", u"SECONDS",
+     u"Stop a build that runs longer (default: 1800).", ValueType::Integer,
+     [](ServerConfig &config, const RawValue &value) {
+         config.buildTimeoutSeconds = parseInteger(value, 1, 7 * 24 * 3600);
+     }},
+    {u"builder", u"memory_mb", u"VITRINE_BUILDER_MEMORY_MB", u"", u"MB",
+     u"Memory limit of each build in MiB; 0 for none (default: 2048).", ValueType::Integer,
+     [](ServerConfig &config, const RawValue &value) {
+         config.buildMemoryMb = parseInteger(value, 0, 1024 * 1024);
+     }},
+    {u"builder", u"allow_network", u"VITRINE_BUILDER_ALLOW_NETWORK", u"", u"",
+     u"Let build commands reach the network, e.g. to download dependencies (default: false).",
+     ValueType::Boolean,
+     [](ServerConfig &config, const RawValue &value) { config.buildAllowNetwork = value.flag; }},
+    {u"controller", u"poll_interval_seconds", u"VITRINE_CONTROLLER_POLL_INTERVAL_SECONDS", u"", u"SECONDS",
+     u"Fetch each repository this often when no webhook says it changed (default: 180).", ValueType::Integer,
+     [](ServerConfig &config, const RawValue &value) {
+         config.pollIntervalSeconds = parseInteger(value, 1, 7 * 24 * 3600);
+     }},
     {u"log", u"level", u"VITRINE_LOG_LEVEL", u"log-level", u"LEVEL",
      u"Log records at LEVEL and above: debug, info, warning or error (default: info).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) {
@@ -325,6 +391,76 @@ QString fileLocation(const QString &path, const toml::source_region &region)
     return QStringLiteral("%1:%2: ").arg(path).arg(region.begin.line);
 }
 
+const QString kNotificationsKey = QStringLiteral("notifications");
+
+NotificationTarget parseNotificationTarget(const QString &path, const toml::table &table, qsizetype index)
+{
+    const QString name = QStringLiteral("notifications[%1]").arg(index);
+    const auto origin = [&](const toml::node &node, const QString &key) {
+        return fileLocation(path, node.source()) + name + u'.' + key;
+    };
+    NotificationTarget target;
+    bool hasUrl = false;
+    for (auto &&[key, node] : table) {
+        const QString field = fromStd(key.str());
+        RawValue value;
+        value.origin = origin(node, field);
+        if (field == u"url" || field == u"format") {
+            const auto *string = node.as_string();
+            if (!string) {
+                throw ConfigError(QStringLiteral("%1 must be a string in quotes, not a %2")
+                                      .arg(value.origin, typeName(node.type())));
+            }
+            value.text = fromStd(string->get());
+        }
+        if (field == u"url") {
+            const QUrl url(value.text, QUrl::StrictMode);
+            if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
+                url.host().isEmpty())
+                reject(value, QStringLiteral("is not an http:// or https:// URL"));
+            target.url = url;
+            hasUrl = true;
+        } else if (field == u"format") {
+            constexpr std::array<QStringView, 2> names{u"json", u"slack"};
+            target.format = parseChoice(value, names) == 0 ? NotificationTarget::Format::Json
+                                                           : NotificationTarget::Format::Slack;
+        } else if (field == u"include_successes") {
+            const auto *boolean = node.as_boolean();
+            if (!boolean) {
+                throw ConfigError(QStringLiteral("%1 must be true or false, not a %2")
+                                      .arg(value.origin, typeName(node.type())));
+            }
+            target.includeSuccesses = boolean->get();
+        } else {
+            throw ConfigError(QStringLiteral("%1unknown key \"%2.%3\"; [[notifications]] takes: url, format, "
+                                             "include_successes")
+                                  .arg(fileLocation(path, key.source()), name, field));
+        }
+    }
+    if (!hasUrl) {
+        throw ConfigError(QStringLiteral("%1%2 has no url; each [[notifications]] needs url = \"https://…\"")
+                              .arg(fileLocation(path, table.source()), name));
+    }
+    return target;
+}
+
+// [[notifications]]: an array of tables, one per destination.
+QList<NotificationTarget> parseNotifications(const QString &path, const toml::source_region &keySource,
+                                             const toml::node &node)
+{
+    const toml::array *array = node.as_array();
+    if (!array || !array->is_array_of_tables()) {
+        throw ConfigError(
+            QStringLiteral("%1notifications must be tables written [[notifications]], each with "
+                           "a url, not a %2")
+                .arg(fileLocation(path, keySource), typeName(node.type())));
+    }
+    QList<NotificationTarget> targets;
+    for (const toml::node &element : *array)
+        targets.append(parseNotificationTarget(path, *element.as_table(), targets.size()));
+    return targets;
+}
+
 void applyConfigFile(ServerConfig &config, const QString &path)
 {
     QFile file(path);
@@ -344,12 +480,16 @@ void applyConfigFile(ServerConfig &config, const QString &path)
     const QDir baseDir = QFileInfo(path).absoluteDir();
     for (auto &&[sectionKey, sectionNode] : root) {
         const QString section = fromStd(sectionKey.str());
+        if (section == kNotificationsKey) {
+            config.notifications = parseNotifications(path, sectionKey.source(), sectionNode);
+            continue;
+        }
         if (!sectionNames().contains(section)) {
             throw ConfigError(
-                QStringLiteral("%1unknown %2 \"%3\"; the sections are [%4]")
+                QStringLiteral("%1unknown %2 \"%3\"; the sections are [%4] and [[%5]]")
                     .arg(fileLocation(path, sectionKey.source()),
                          sectionNode.is_table() ? QStringLiteral("section") : QStringLiteral("key"), section,
-                         sectionNames().join(QStringLiteral("], ["))));
+                         sectionNames().join(QStringLiteral("], [")), kNotificationsKey));
         }
         const toml::table *table = sectionNode.as_table();
         if (!table) {
@@ -376,6 +516,13 @@ void applyConfigFile(ServerConfig &config, const QString &path)
                                           .arg(value.origin, typeName(node.type())));
                 }
                 value.flag = boolean->get();
+            } else if (setting->type == ValueType::Integer) {
+                const auto *integer = node.as_integer();
+                if (!integer) {
+                    throw ConfigError(QStringLiteral("%1 must be a whole number without quotes, not a %2")
+                                          .arg(value.origin, typeName(node.type())));
+                }
+                value.text = QString::number(integer->get());
             } else {
                 const auto *string = node.as_string();
                 if (!string) {
@@ -411,7 +558,7 @@ QString settingsTable()
         QStringLiteral("\nSettings, each layer overriding the one before: built-in defaults, the config\n"
                        "file (--config FILE or VITRINE_CONFIG), the environment, the command line.\n\n");
     const auto row = [](const QString &key, const QString &variable, const QString &flag) {
-        return QStringLiteral("  %1 %2 %3\n").arg(key, -24).arg(variable, -30).arg(flag);
+        return QStringLiteral("  %1 %2 %3\n").arg(key, -32).arg(variable, -41).arg(flag);
     };
     table += row(QStringLiteral("config file key"), QStringLiteral("environment variable"),
                  QStringLiteral("flag"));
@@ -420,6 +567,12 @@ QString settingsTable()
             setting.flag.isEmpty() ? QStringLiteral("-") : QStringLiteral("--") + setting.flag.toString();
         table += row(setting.fileKey(), setting.environmentVariable.toString(), flag);
     }
+    table += QStringLiteral(
+        "\nOutgoing notifications are set in the config file only, one table per destination:\n"
+        "  [[notifications]]\n"
+        "  url = \"https://hooks.example/…\"\n"
+        "  format = \"json\"            # or \"slack\" (Slack and Discord)\n"
+        "  include_successes = false  # failed builds are always sent\n");
     return table;
 }
 
@@ -449,8 +602,9 @@ void checkCombinations(const ServerConfig &config)
 Invocation parseInvocation(const QStringList &arguments, const QProcessEnvironment &environment)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Vitrine's server: the gRPC API, HTTP endpoints and, later, the controller, builder and router."));
+    parser.setApplicationDescription(QStringLiteral("Vitrine's server: the gRPC API, the HTTP endpoints and "
+                                                    "webhooks, the controller, the builder and the "
+                                                    "router."));
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
     const QCommandLineOption configOption(QStringLiteral("config"),

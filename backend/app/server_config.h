@@ -3,9 +3,11 @@
 #include "app/logging.h"
 
 #include <QHostAddress>
+#include <QList>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 #include <stdexcept>
 
@@ -39,6 +41,15 @@ enum class RuntimeKind { Process, Docker };
 
 QString runtimeName(RuntimeKind runtime);
 
+// Where outgoing notifications go: one [[notifications]] table of the config file.
+struct NotificationTarget {
+    enum class Format { Json, Slack };
+
+    QUrl url; // http or https
+    Format format = Format::Json;
+    bool includeSuccesses = false; // failed builds are always sent
+};
+
 struct ServerConfig {
     ListenAddress grpcListen{QStringLiteral("127.0.0.1"), 50051};
     ListenAddress httpListen{QStringLiteral("127.0.0.1"), 8081};
@@ -55,6 +66,15 @@ struct ServerConfig {
     LogFormat logFormat = LogFormat::Text;
     QString configFile; // absolute; empty when none was given
 
+    int builderSlots = 2;                          // builds that run at once
+    int buildTimeoutSeconds = 1800;                // per build
+    int buildMemoryMb = 2048;                      // per build; 0: no limit
+    bool buildAllowNetwork = false;                // builds reach the network (to download dependencies)
+    int pollIntervalSeconds = 180;                 // how often the controller fetches each repository
+    QUrl caddyAdmin;                               // an external Caddy's admin API; empty: run Caddy embedded
+    QString caddyBinary = QStringLiteral("caddy"); // the embedded Caddy: a path, or a name looked up in PATH
+    QList<NotificationTarget> notifications;
+
     bool grpcUsesTls() const { return !tlsCertFile.isEmpty(); }
 };
 
@@ -67,10 +87,11 @@ struct Invocation {
 };
 
 // Reads the configuration in layers, each overriding the one before: built-in defaults, the TOML file
-// (--config or VITRINE_CONFIG), the environment (VITRINE_*), the command line. `arguments` starts with the
-// program name. Relative paths in the file resolve against the file's folder, others against the current
-// directory. Throws ConfigError for an unknown flag or key, a value of the wrong type or out of range, and
-// for gRPC without TLS on a non-loopback address unless plaintext is explicitly allowed.
+// (--config or VITRINE_CONFIG), the environment (VITRINE_*), the command line; [[notifications]] comes from
+// the file only. `arguments` starts with the program name. Relative paths in the file resolve against the
+// file's folder, others against the current directory. Throws ConfigError for an unknown flag or key, a value
+// of the wrong type or out of range, and for gRPC without TLS on a non-loopback address unless plaintext is
+// explicitly allowed.
 Invocation parseInvocation(const QStringList &arguments, const QProcessEnvironment &environment);
 
 // The database URL without its password, fit for logs and messages.

@@ -9,6 +9,7 @@ using vitrine::app::ConfigError;
 using vitrine::app::Invocation;
 using vitrine::app::LogFormat;
 using vitrine::app::LogLevel;
+using vitrine::app::NotificationTarget;
 using vitrine::app::parseInvocation;
 using vitrine::app::RuntimeKind;
 using vitrine::app::ServerConfig;
@@ -91,6 +92,14 @@ void TestServerConfig::defaults()
     QCOMPARE(config.logLevel, LogLevel::Info);
     QCOMPARE(config.logFormat, LogFormat::Text);
     QVERIFY(config.configFile.isEmpty());
+    QCOMPARE(config.builderSlots, 2);
+    QCOMPARE(config.buildTimeoutSeconds, 1800);
+    QCOMPARE(config.buildMemoryMb, 2048);
+    QVERIFY(!config.buildAllowNetwork);
+    QCOMPARE(config.pollIntervalSeconds, 180);
+    QVERIFY(config.caddyAdmin.isEmpty());
+    QCOMPARE(config.caddyBinary, QStringLiteral("caddy"));
+    QVERIFY(config.notifications.isEmpty());
 }
 
 void TestServerConfig::everySettingFromTheFile()
@@ -112,10 +121,29 @@ listen = "0.0.0.0:9081"
 
 [router]
 listen = "0.0.0.0:80"
+caddy_admin = "http://127.0.0.1:2019"
+caddy_binary = "bin/caddy"
+
+[builder]
+slots = 4
+timeout_seconds = 600
+memory_mb = 0
+allow_network = true
+
+[controller]
+poll_interval_seconds = 30
 
 [log]
 level = "debug"
 format = "json"
+
+[[notifications]]
+url = "https://hooks.example/failed"
+
+[[notifications]]
+url = "http://127.0.0.1:9000/chat"
+format = "slack"
+include_successes = true
 )");
     const ServerConfig config =
         parse(toml, {}, {QStringLiteral("--config"), QStringLiteral("{file}")}).config;
@@ -131,8 +159,22 @@ format = "json"
     QVERIFY(config.grpcUsesTls());
     QCOMPARE(config.httpListen.toString(), QStringLiteral("0.0.0.0:9081"));
     QCOMPARE(config.routerListen.toString(), QStringLiteral("0.0.0.0:80"));
+    QCOMPARE(config.caddyAdmin, QUrl(QStringLiteral("http://127.0.0.1:2019")));
+    QCOMPARE(config.caddyBinary, m_dir->filePath(QStringLiteral("bin/caddy")));
+    QCOMPARE(config.builderSlots, 4);
+    QCOMPARE(config.buildTimeoutSeconds, 600);
+    QCOMPARE(config.buildMemoryMb, 0);
+    QVERIFY(config.buildAllowNetwork);
+    QCOMPARE(config.pollIntervalSeconds, 30);
     QCOMPARE(config.logLevel, LogLevel::Debug);
     QCOMPARE(config.logFormat, LogFormat::Json);
+    QCOMPARE(config.notifications.size(), 2);
+    QCOMPARE(config.notifications[0].url, QUrl(QStringLiteral("https://hooks.example/failed")));
+    QCOMPARE(config.notifications[0].format, NotificationTarget::Format::Json);
+    QVERIFY(!config.notifications[0].includeSuccesses);
+    QCOMPARE(config.notifications[1].url, QUrl(QStringLiteral("http://127.0.0.1:9000/chat")));
+    QCOMPARE(config.notifications[1].format, NotificationTarget::Format::Slack);
+    QVERIFY(config.notifications[1].includeSuccesses);
 }
 
 void TestServerConfig::everySettingFromTheEnvironment()
@@ -150,6 +192,13 @@ void TestServerConfig::everySettingFromTheEnvironment()
                                           QStringLiteral("VITRINE_ROUTER_LISTEN=127.0.0.1:0"),
                                           QStringLiteral("VITRINE_LOG_LEVEL=warning"),
                                           QStringLiteral("VITRINE_LOG_FORMAT=json"),
+                                          QStringLiteral("VITRINE_ROUTER_CADDY_ADMIN=http://localhost:2019"),
+                                          QStringLiteral("VITRINE_ROUTER_CADDY_BINARY=/opt/caddy/caddy"),
+                                          QStringLiteral("VITRINE_BUILDER_SLOTS=1"),
+                                          QStringLiteral("VITRINE_BUILDER_TIMEOUT_SECONDS=60"),
+                                          QStringLiteral("VITRINE_BUILDER_MEMORY_MB=512"),
+                                          QStringLiteral("VITRINE_BUILDER_ALLOW_NETWORK=true"),
+                                          QStringLiteral("VITRINE_CONTROLLER_POLL_INTERVAL_SECONDS=5"),
                                       },
                                       {})
                                     .config;
@@ -164,6 +213,13 @@ void TestServerConfig::everySettingFromTheEnvironment()
     QCOMPARE(config.routerListen.port, quint16(0));
     QCOMPARE(config.logLevel, LogLevel::Warning);
     QCOMPARE(config.logFormat, LogFormat::Json);
+    QCOMPARE(config.caddyAdmin, QUrl(QStringLiteral("http://localhost:2019")));
+    QCOMPARE(config.caddyBinary, QStringLiteral("/opt/caddy/caddy"));
+    QCOMPARE(config.builderSlots, 1);
+    QCOMPARE(config.buildTimeoutSeconds, 60);
+    QCOMPARE(config.buildMemoryMb, 512);
+    QVERIFY(config.buildAllowNetwork);
+    QCOMPARE(config.pollIntervalSeconds, 5);
 }
 
 void TestServerConfig::everySettingFromFlags()
@@ -186,6 +242,8 @@ void TestServerConfig::everySettingFromFlags()
                                           QStringLiteral("error"),
                                           QStringLiteral("--log-format"),
                                           QStringLiteral("text"),
+                                          QStringLiteral("--caddy-admin"),
+                                          QStringLiteral("http://[::1]:2019/"),
                                       })
                                     .config;
     QCOMPARE(config.dataDir, m_dir->filePath(QStringLiteral("state")));
@@ -198,6 +256,7 @@ void TestServerConfig::everySettingFromFlags()
     QCOMPARE(config.routerListen.toString(), QStringLiteral("127.0.0.1:8888"));
     QCOMPARE(config.logLevel, LogLevel::Error);
     QCOMPARE(config.logFormat, LogFormat::Text);
+    QCOMPARE(config.caddyAdmin, QUrl(QStringLiteral("http://[::1]:2019/")));
 }
 
 void TestServerConfig::layersOverrideInOrder_data()
@@ -373,6 +432,54 @@ void TestServerConfig::rejectsWithAClearMessage_data()
     QTest::newRow("certificate without key")
         << QStringLiteral("[grpc]\ntls_cert = \"cert.pem\"\n") << QStringList() << useFile
         << QStringList{QStringLiteral("grpc.tls_key"), QStringLiteral("VITRINE_GRPC_TLS_KEY")};
+    QTest::newRow("no builder slots")
+        << QStringLiteral("[builder]\nslots = 0\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:2: builder.slots"), QStringLiteral("1 to 256")};
+    QTest::newRow("slots in words") << QString() << QStringList{QStringLiteral("VITRINE_BUILDER_SLOTS=two")}
+                                    << QStringList()
+                                    << QStringList{QStringLiteral("VITRINE_BUILDER_SLOTS"),
+                                                   QStringLiteral("\"two\""), QStringLiteral("whole number")};
+    QTest::newRow("quoted number") << QStringLiteral("[builder]\nmemory_mb = \"512\"\n") << QStringList()
+                                   << useFile
+                                   << QStringList{QStringLiteral("{file}:2: builder.memory_mb"),
+                                                  QStringLiteral("whole number"), QStringLiteral("string")};
+    QTest::newRow("negative timeout")
+        << QString() << QStringList{QStringLiteral("VITRINE_BUILDER_TIMEOUT_SECONDS=-5")} << QStringList()
+        << QStringList{QStringLiteral("VITRINE_BUILDER_TIMEOUT_SECONDS"), QStringLiteral("out of range")};
+    QTest::newRow("poll interval of zero")
+        << QStringLiteral("[controller]\npoll_interval_seconds = 0\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("controller.poll_interval_seconds"), QStringLiteral("out of range")};
+    QTest::newRow("caddy admin over https")
+        << QString() << QStringList() << flag("--caddy-admin", "https://caddy.example:2019")
+        << QStringList{QStringLiteral("--caddy-admin"), QStringLiteral("http://HOST:PORT")};
+    QTest::newRow("caddy admin without a port")
+        << QString() << QStringList{QStringLiteral("VITRINE_ROUTER_CADDY_ADMIN=http://127.0.0.1")}
+        << QStringList()
+        << QStringList{QStringLiteral("VITRINE_ROUTER_CADDY_ADMIN"), QStringLiteral("http://HOST:PORT")};
+    QTest::newRow("empty caddy binary")
+        << QStringLiteral("[router]\ncaddy_binary = \"\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("router.caddy_binary"), QStringLiteral("empty")};
+    QTest::newRow("notifications as one table")
+        << QStringLiteral("[notifications]\nurl = \"https://hooks.example/\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:1:"), QStringLiteral("[[notifications]]")};
+    QTest::newRow("notification without url")
+        << QStringLiteral("[[notifications]]\nformat = \"slack\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("notifications[0]"), QStringLiteral("no url")};
+    QTest::newRow("notification URL scheme")
+        << QStringLiteral("[[notifications]]\nurl = \"https://a.example/\"\n[[notifications]]\nurl = "
+                          "\"ftp://hooks.example/\"\n")
+        << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:4: notifications[1].url"),
+                       QStringLiteral("ftp://hooks.example/"), QStringLiteral("http:// or https://")};
+    QTest::newRow("notification format")
+        << QStringLiteral("[[notifications]]\nurl = \"https://hooks.example/\"\nformat = \"teams\"\n")
+        << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:3: notifications[0].format"), QStringLiteral("json, slack")};
+    QTest::newRow("notification key")
+        << QStringLiteral("[[notifications]]\nurl = \"https://hooks.example/\"\non_success = true\n")
+        << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:3:"), QStringLiteral("\"notifications[0].on_success\""),
+                       QStringLiteral("include_successes")};
     QTest::newRow("plaintext on every interface")
         << QString() << QStringList() << flag("--grpc-listen", "0.0.0.0:50051")
         << QStringList{QStringLiteral("0.0.0.0:50051"), QStringLiteral("tls_cert"),
@@ -417,9 +524,11 @@ void TestServerConfig::helpListsEverySetting()
 {
     const Invocation help = parse({}, {}, {QStringLiteral("--help")});
     QCOMPARE(help.action, Invocation::Action::PrintHelp);
-    for (const char *fragment : {"--grpc-listen", "--http-listen", "--router-listen", "--data-dir",
-                                 "--database", "--runtime", "--allow-local-repos", "--config", "--log-level",
-                                 "--log-format", "VITRINE_GRPC_TLS_CERT", "grpc.allow_plaintext"}) {
+    for (const char *fragment :
+         {"--grpc-listen", "--http-listen", "--router-listen", "--data-dir", "--database", "--runtime",
+          "--allow-local-repos", "--config", "--log-level", "--log-format", "VITRINE_GRPC_TLS_CERT",
+          "grpc.allow_plaintext", "--caddy-admin", "VITRINE_BUILDER_SLOTS",
+          "controller.poll_interval_seconds", "[[notifications]]"}) {
         QVERIFY2(help.text.contains(QString::fromUtf8(fragment)), fragment);
     }
     const Invocation version = parse({}, {}, {QStringLiteral("--version")});

@@ -60,6 +60,7 @@ bool ServerProcess::start(QString *error)
     }
     m_grpcAddress.clear();
     m_httpAddress.clear();
+    m_routerAddress.clear();
     ++m_starts;
     m_logFile = m_workDir.filePath(QStringLiteral("server-%1.log").arg(m_starts));
 
@@ -122,7 +123,8 @@ bool ServerProcess::readReadyLine()
             continue;
         m_grpcAddress = readyField(line, QStringLiteral("grpc"));
         m_httpAddress = readyField(line, QStringLiteral("http"));
-        return !m_grpcAddress.isEmpty() && !m_httpAddress.isEmpty();
+        m_routerAddress = readyField(line, QStringLiteral("router"));
+        return !m_grpcAddress.isEmpty() && !m_httpAddress.isEmpty() && !m_routerAddress.isEmpty();
     }
     return false;
 }
@@ -150,6 +152,11 @@ QString ServerProcess::grpcAddress() const
 QString ServerProcess::httpAddress() const
 {
     return m_httpAddress;
+}
+
+QString ServerProcess::routerAddress() const
+{
+    return m_routerAddress;
 }
 
 QString ServerProcess::dataDir() const

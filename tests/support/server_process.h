@@ -31,6 +31,9 @@ public:
 
     QString grpcAddress() const; // "127.0.0.1:PORT"
     QString httpAddress() const; // "127.0.0.1:PORT"
+    // Where the router serves the apps' websites, "127.0.0.1:PORT": send a request there with the header
+    // "Host: NAME.localhost" to reach app NAME.
+    QString routerAddress() const;
     QString dataDir() const;
     QString adminToken() const; // read from DATA_DIR/admin.token
     QString output() const;     // everything the server printed since the last start()
@@ -46,6 +49,7 @@ private:
     QString m_logFile;
     QString m_grpcAddress;
     QString m_httpAddress;
+    QString m_routerAddress;
 };
 
 } // namespace vitrine::tests

@@ -1,6 +1,8 @@
 #include "adapters/grpc/grpc_server.h"
 
 #include "adapters/grpc/application_grpc_service.h"
+#include "adapters/grpc/build_grpc_service.h"
+#include "adapters/grpc/event_grpc_service.h"
 #include "adapters/grpc/repository_grpc_service.h"
 #include "adapters/grpc/system_grpc_service.h"
 #include "adapters/grpc/token_grpc_service.h"
@@ -52,6 +54,8 @@ struct GrpcServer::Impl {
         , tokens(useCases.auth, useCases.tokens)
         , repositories(useCases.auth, useCases.repositories)
         , applications(useCases.auth, useCases.applications)
+        , builds(useCases.auth, useCases.builds)
+        , events(useCases.auth, useCases.builds)
         , system(useCases.auth, std::move(facts))
     {
     }
@@ -60,6 +64,8 @@ struct GrpcServer::Impl {
     TokenGrpcService tokens;
     RepositoryGrpcService repositories;
     ApplicationGrpcService applications;
+    BuildGrpcService builds;
+    EventGrpcService events;
     SystemGrpcService system;
     std::unique_ptr<::grpc::Server> server;
 };
@@ -91,6 +97,9 @@ int GrpcServer::start(const GrpcServerOptions &options)
     builder.RegisterService(&m_impl->tokens);
     builder.RegisterService(&m_impl->repositories);
     builder.RegisterService(&m_impl->applications);
+    // Their streaming methods use the callback API; the builder gives the server a callback executor.
+    builder.RegisterService(&m_impl->builds);
+    builder.RegisterService(&m_impl->events);
     builder.RegisterService(&m_impl->system);
 
     m_impl->server = builder.BuildAndStart();

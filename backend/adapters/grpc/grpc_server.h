@@ -2,6 +2,7 @@
 
 #include "usecases/application_service.h"
 #include "usecases/auth_service.h"
+#include "usecases/build_service.h"
 #include "usecases/repository_service.h"
 #include "usecases/token_service.h"
 #include "usecases/user_service.h"
@@ -34,6 +35,7 @@ struct UseCases {
     usecases::TokenService &tokens;
     usecases::RepositoryService &repositories;
     usecases::ApplicationService &applications;
+    usecases::BuildService &builds; // also serves the build log streams and WatchEvents
 };
 
 // The vitrine.v1 services, the gRPC health service and server reflection, on one listening port.

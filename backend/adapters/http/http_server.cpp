@@ -76,11 +76,26 @@ QHttpServerResponse statusResponse(const QString &status, const QString &message
 
 } // namespace
 
-HttpServer::HttpServer(domain::Store &store, QString version, usecases::WebhookService *webhooks)
+HttpServer::HttpServer(domain::Store &store, QString version, usecases::WebhookService *webhooks,
+                       usecases::AuthService *auth, usecases::BuildService *builds)
     : m_store(store)
     , m_version(std::move(version))
     , m_webhooks(webhooks)
 {
+    if (auth && builds) {
+        m_eventFeed = std::make_unique<EventFeed>(*auth, *builds);
+        QObject::connect(&m_server, &QHttpServer::newWebSocketConnection, m_eventFeed.get(), [this] {
+            while (m_server.hasPendingWebSocketConnections())
+                m_eventFeed->accept(m_server.nextPendingWebSocketConnection());
+        });
+        // QHttpServer 6.4 upgrades a WebSocket handshake once a route has taken it without answering; the
+        // feed authenticates the connection after the upgrade. A plain GET is told to upgrade.
+        m_server.route(QStringLiteral("/events"), QHttpServerRequest::Method::Get,
+                       [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                           if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) != 0)
+                               responder.write(QHttpServerResponder::StatusCode::UpgradeRequired);
+                       });
+    }
     m_server.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get, [this] { return health(); });
     if (m_webhooks) {
         m_server.route(QStringLiteral("/webhooks/github"), QHttpServerRequest::Method::Post,

@@ -1,0 +1,230 @@
+#include "usecases/build_service.h"
+
+#include "domain/error.h"
+#include "domain/ids.h"
+#include "usecases/access.h"
+#include "usecases/build_queue.h"
+
+#include <utility>
+
+namespace vitrine::usecases {
+
+namespace {
+
+using domain::BuildState;
+using domain::Error;
+
+constexpr auto kBuildTokenPrefix = QLatin1StringView("builds-before:");
+const QString kPageTokenField = QStringLiteral("page.page_token");
+
+// A build page token names the last build of the previous page: its queuedAt (ms since the epoch) and id.
+QString buildPageTokenAfter(const domain::Build &build)
+{
+    const QString raw =
+        kBuildTokenPrefix + QString::number(build.queuedAt.toMSecsSinceEpoch()) + u':' + build.id;
+    return QString::fromLatin1(
+        raw.toUtf8().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+domain::BuildPageQuery toBuildPageQuery(const PageRequest &request)
+{
+    if (request.pageSize < 0)
+        throw Error::badRequest(QStringLiteral("page.page_size"), QStringLiteral("must not be negative"));
+    domain::BuildPageQuery query;
+    query.limit = std::min(request.pageSize == 0 ? kDefaultPageSize : request.pageSize, kMaxPageSize) + 1;
+    if (request.pageToken.isEmpty())
+        return query;
+
+    const auto decoded = QByteArray::fromBase64Encoding(request.pageToken.toLatin1(),
+                                                        QByteArray::Base64UrlEncoding |
+                                                            QByteArray::AbortOnBase64DecodingErrors);
+    const QString raw = QString::fromUtf8(decoded.decoded);
+    const qsizetype separator = raw.indexOf(u':', kBuildTokenPrefix.size());
+    bool numeric = false;
+    const qint64 queuedAtMs =
+        separator < 0
+            ? 0
+            : raw.sliced(kBuildTokenPrefix.size(), separator - kBuildTokenPrefix.size()).toLongLong(&numeric);
+    if (!decoded || !raw.startsWith(kBuildTokenPrefix) || !numeric)
+        throw Error::badRequest(kPageTokenField, QStringLiteral("is not a token from a previous page"));
+    query.afterQueuedAt = QDateTime::fromMSecsSinceEpoch(queuedAtMs, Qt::UTC);
+    query.afterId = raw.sliced(separator + 1);
+    return query;
+}
+
+} // namespace
+
+BuildService::BuildService(domain::Store &store, BuildExecutor &executor, EventHub &events,
+                           std::function<void()> scheduleNow, BuildLogHub *logs)
+    : m_store(store)
+    , m_executor(executor)
+    , m_events(events)
+    , m_scheduleNow(std::move(scheduleNow))
+    , m_logs(logs)
+{
+}
+
+Page<BuildView> BuildService::list(const Caller &caller, const QString &applicationRef,
+                                   const QList<BuildState> &states, const PageRequest &page)
+{
+    domain::BuildFilter filter;
+    filter.states = states;
+    if (!applicationRef.isEmpty())
+        filter.applicationId = access::requireVisibleApplication(m_store, caller, applicationRef).id;
+    if (!caller.isAdmin())
+        filter.visibleToUserId = caller.user.id;
+
+    const domain::BuildPageQuery query = toBuildPageQuery(page);
+    QList<domain::Build> builds = m_store.listBuilds(filter, query);
+
+    Page<BuildView> result;
+    const int pageSize = query.limit - 1;
+    if (builds.size() > pageSize) {
+        builds.resize(pageSize);
+        result.nextPageToken = buildPageTokenAfter(builds.last());
+    }
+    QHash<QString, int> positions;
+    const bool anyQueued = std::any_of(builds.cbegin(), builds.cend(), [](const domain::Build &build) {
+        return build.state == BuildState::Queued;
+    });
+    if (anyQueued)
+        positions = queuePositions(m_store.listQueuedBuilds(), m_store.buildActivityByOwner());
+    for (domain::Build &build : builds) {
+        const int position = positions.value(build.id);
+        result.items.append(BuildView{std::move(build), position});
+    }
+    return result;
+}
+
+BuildView BuildService::get(const Caller &caller, const QString &buildId)
+{
+    return viewOf(requireVisibleBuild(caller, buildId));
+}
+
+BuildView BuildService::cancel(const Caller &caller, const QString &buildId)
+{
+    domain::BuildTransitionFields fields;
+    fields.failureReason = QStringLiteral("canceled by %1").arg(caller.user.name);
+
+    // Each attempt acts on the state it read; a lost compare-and-set means the build moved meanwhile
+    // (e.g. a builder took it), so read it again and act on its new state.
+    for (int attempt = 0; attempt <= access::kUpdateRetries; ++attempt) {
+        const domain::Build build = requireVisibleBuild(caller, buildId);
+        if (domain::isFinished(build.state))
+            throw Error::failedPrecondition(QStringLiteral("build %1 already finished (%2)")
+                                                .arg(build.id, domain::buildStateName(build.state)));
+        if (build.state == BuildState::Building && m_executor.cancel(build.id))
+            return viewOf(requireVisibleBuild(caller, buildId));
+        if (m_store.transitionBuild(build.id, build.state, BuildState::Canceled, fields)) {
+            const domain::Build canceled = requireVisibleBuild(caller, buildId);
+            const auto application = m_store.findApplicationById(canceled.applicationId);
+            buildChanged(canceled, application ? application->ownerIds : QStringList());
+            return viewOf(canceled);
+        }
+    }
+    throw Error::failedPrecondition(
+        QStringLiteral("build %1 kept changing while it was being canceled; try again").arg(buildId));
+}
+
+BuildView BuildService::retry(const Caller &caller, const QString &applicationRef)
+{
+    const domain::Application application =
+        access::requireVisibleApplication(m_store, caller, applicationRef);
+    if (application.currentCommit.isEmpty())
+        throw Error::failedPrecondition(
+            QStringLiteral("application %1 has no commit to build yet: its repository has not been "
+                           "fetched")
+                .arg(domain::quoted(applicationRef)));
+
+    domain::Build build;
+    build.id = domain::newId(domain::idprefix::kBuild);
+    build.applicationId = application.id;
+    build.commit = application.currentCommit;
+    build.configHash = application.configHash;
+    build.config = application.build;
+    build.env = application.env;
+    build.state = BuildState::Queued;
+    build.ownerKey = application.ownerIds.value(0);
+    build.queuedAt = access::nowUtc();
+    m_store.insertBuild(build);
+
+    const QStringList superseded = m_store.cancelQueuedBuildsExcept(
+        application.id, build.id,
+        QStringLiteral("superseded by build %1 (retried by %2)").arg(build.id, caller.user.name),
+        access::nowUtc());
+
+    const domain::Build queued = requireVisibleBuild(caller, build.id);
+    buildChanged(queued, application.ownerIds);
+    for (const QString &id : superseded) {
+        if (const auto canceled = m_store.findBuildById(id))
+            buildChanged(*canceled, application.ownerIds);
+    }
+    if (m_scheduleNow)
+        m_scheduleNow();
+    return viewOf(requireVisibleBuild(caller, build.id));
+}
+
+std::unique_ptr<BuildLogSubscription> BuildService::watchLog(const Caller &caller, const QString &buildId,
+                                                             qint64 afterSeq, std::function<void()> onReady)
+{
+    if (!m_logs)
+        throw Error::internal(QStringLiteral("BuildService::watchLog without a build log hub"));
+    if (afterSeq < 0)
+        throw Error::badRequest(QStringLiteral("after_seq"), QStringLiteral("must not be negative"));
+    const domain::Build build = requireVisibleBuild(caller, buildId);
+    const std::optional<BuildState> finalState =
+        domain::isFinished(build.state) ? std::optional(build.state) : std::nullopt;
+    return m_logs->subscribe(build.id, afterSeq, finalState, std::move(onReady));
+}
+
+std::unique_ptr<EventSubscription> BuildService::watchEvents(const Caller &caller,
+                                                             const QString &applicationRef,
+                                                             std::optional<qint64> afterSeq,
+                                                             std::function<void()> onReady)
+{
+    EventFilter visible = EventHub::visibleTo(caller);
+    if (!applicationRef.isEmpty()) {
+        const QString applicationId = access::requireVisibleApplication(m_store, caller, applicationRef).id;
+        visible = [visible = std::move(visible), applicationId](const domain::Event &event) {
+            return event.applicationId == applicationId && visible(event);
+        };
+    }
+    return m_events.subscribe(std::move(visible), afterSeq, std::move(onReady));
+}
+
+domain::Build BuildService::requireVisibleBuild(const Caller &caller, const QString &buildId)
+{
+    std::optional<domain::Build> build = m_store.findBuildById(buildId);
+    if (!build)
+        throw Error::notFound(QStringLiteral("build"), buildId);
+    const auto application = m_store.findApplicationById(build->applicationId);
+    if (!access::canSee(caller, application ? application->ownerIds : QStringList()))
+        throw Error::forbidden(QStringLiteral("you are not an owner of the application of build %1")
+                                   .arg(domain::quoted(buildId)));
+    return *std::move(build);
+}
+
+BuildView BuildService::viewOf(domain::Build build)
+{
+    int position = 0;
+    if (build.state == BuildState::Queued)
+        position = queuePositions(m_store.listQueuedBuilds(), m_store.buildActivityByOwner()).value(build.id);
+    return BuildView{std::move(build), position};
+}
+
+void BuildService::buildChanged(const domain::Build &build, const QStringList &ownerIds)
+{
+    domain::Event event;
+    event.type = domain::EventType::BuildStateChanged;
+    event.applicationId = build.applicationId;
+    event.applicationName = build.applicationName;
+    event.buildId = build.id;
+    event.state = domain::buildStateName(build.state);
+    event.message = build.failureReason;
+    event.ownerIds = ownerIds;
+    m_events.publish(std::move(event));
+    if (m_logs && domain::isFinished(build.state))
+        m_logs->finish(build.id, build.state);
+}
+
+} // namespace vitrine::usecases

@@ -1,0 +1,179 @@
+#include "adapters/http/http_server.h"
+#include "domain/ids.h"
+#include "domain/token.h"
+#include "fake_store.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkRequest>
+#include <QSignalSpy>
+#include <QTest>
+#include <QWebSocket>
+
+using namespace vitrine;
+
+namespace {
+
+// Runs no builds: the feed only reads the event hub.
+class IdleExecutor final : public usecases::BuildExecutor {
+public:
+    int freeSlots() const override { return 0; }
+    void start(const domain::Build &) override {}
+    bool cancel(const QString &) override { return false; }
+};
+
+} // namespace
+
+class TestHttpEventFeed : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void aMemberReceivesTheEventsOfTheirApplications_data();
+    void aMemberReceivesTheEventsOfTheirApplications();
+    void refusesWithoutAValidToken_data();
+    void refusesWithoutAValidToken();
+    void onlyEventsIsUpgraded();
+
+private:
+    QString addMember(const QString &name);
+    QUrl feedUrl(const QString &query = {}) const;
+
+    std::unique_ptr<tests::FakeStore> m_store;
+    std::unique_ptr<usecases::EventHub> m_events;
+    std::unique_ptr<IdleExecutor> m_executor;
+    std::unique_ptr<usecases::AuthService> m_auth;
+    std::unique_ptr<usecases::BuildService> m_builds;
+    std::unique_ptr<adapters::http::HttpServer> m_server;
+    quint16 m_port = 0;
+};
+
+void TestHttpEventFeed::init()
+{
+    m_store = std::make_unique<tests::FakeStore>();
+    m_events = std::make_unique<usecases::EventHub>();
+    m_executor = std::make_unique<IdleExecutor>();
+    m_auth = std::make_unique<usecases::AuthService>(*m_store);
+    m_builds = std::make_unique<usecases::BuildService>(*m_store, *m_executor, *m_events, nullptr);
+    m_server = std::make_unique<adapters::http::HttpServer>(*m_store, QStringLiteral("test"), nullptr,
+                                                            m_auth.get(), m_builds.get());
+    m_port = m_server->listen(QHostAddress::LocalHost, 0);
+}
+
+void TestHttpEventFeed::cleanup()
+{
+    m_server.reset();
+    m_builds.reset();
+}
+
+QString TestHttpEventFeed::addMember(const QString &name)
+{
+    domain::User user;
+    user.id = domain::newId(domain::idprefix::kUser);
+    user.name = name;
+    user.role = domain::Role::Member;
+    m_store->insertUser(user);
+    const QString secret = domain::newTokenSecret();
+    domain::Token token;
+    token.id = domain::newId(domain::idprefix::kToken);
+    token.userId = user.id;
+    token.secretHash = domain::hashTokenSecret(secret);
+    m_store->insertToken(token);
+    return secret;
+}
+
+QUrl TestHttpEventFeed::feedUrl(const QString &query) const
+{
+    QUrl url(QStringLiteral("ws://127.0.0.1:%1/events").arg(m_port));
+    url.setQuery(query);
+    return url;
+}
+
+void TestHttpEventFeed::aMemberReceivesTheEventsOfTheirApplications_data()
+{
+    QTest::addColumn<bool>("tokenInHeader");
+    QTest::newRow("Authorization header") << true;
+    QTest::newRow("token query") << false;
+}
+
+void TestHttpEventFeed::aMemberReceivesTheEventsOfTheirApplications()
+{
+    QFETCH(bool, tokenInHeader);
+    const QString secret = addMember(QStringLiteral("alice"));
+    const QString aliceId = m_store->findUserByName(QStringLiteral("alice"))->id;
+
+    QWebSocket client;
+    QSignalSpy messages(&client, &QWebSocket::textMessageReceived);
+    QSignalSpy connected(&client, &QWebSocket::connected);
+    if (tokenInHeader) {
+        QNetworkRequest request(feedUrl());
+        request.setRawHeader("Authorization", "Bearer " + secret.toUtf8());
+        client.open(request);
+    } else {
+        client.open(feedUrl(QStringLiteral("token=") + secret));
+    }
+    // The server subscribes the connection as it sends the handshake's answer: before the client sees it.
+    QVERIFY(connected.wait());
+
+    domain::Event others;
+    others.type = domain::EventType::BuildStateChanged;
+    others.applicationName = QStringLiteral("blog");
+    others.ownerIds = {QStringLiteral("usr_someone_else")};
+    m_events->publish(others);
+    domain::Event hers = others;
+    hers.applicationId = QStringLiteral("app_site");
+    hers.applicationName = QStringLiteral("site");
+    hers.buildId = QStringLiteral("bld_1");
+    hers.state = QStringLiteral("failed");
+    hers.message = QStringLiteral("exit status 2");
+    hers.ownerIds = {aliceId};
+    const domain::Event published = m_events->publish(hers);
+
+    QTRY_COMPARE(messages.size(), 1);
+    const QJsonObject event = QJsonDocument::fromJson(messages.first().first().toString().toUtf8()).object();
+    QCOMPARE(event.value(QStringLiteral("seq")).toInteger(), published.seq);
+    QCOMPARE(event.value(QStringLiteral("type")).toString(), QStringLiteral("build.state_changed"));
+    QCOMPARE(event.value(QStringLiteral("application")).toString(), QStringLiteral("site"));
+    QCOMPARE(event.value(QStringLiteral("build_id")).toString(), QStringLiteral("bld_1"));
+    QCOMPARE(event.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+    QCOMPARE(event.value(QStringLiteral("message")).toString(), QStringLiteral("exit status 2"));
+    QVERIFY(
+        QDateTime::fromString(event.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs).isValid());
+}
+
+void TestHttpEventFeed::refusesWithoutAValidToken_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("query");
+    QTest::newRow("no token") << QStringLiteral("/events") << QString();
+    QTest::newRow("unknown token") << QStringLiteral("/events") << QStringLiteral("token=vt_nope");
+}
+
+void TestHttpEventFeed::refusesWithoutAValidToken()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, query);
+    QWebSocket client;
+    QSignalSpy disconnected(&client, &QWebSocket::disconnected);
+    QUrl url(QStringLiteral("ws://127.0.0.1:%1%2").arg(m_port).arg(path));
+    url.setQuery(query);
+    client.open(url);
+    QVERIFY(disconnected.wait());
+    QCOMPARE(client.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QVERIFY(!client.closeReason().isEmpty());
+}
+
+void TestHttpEventFeed::onlyEventsIsUpgraded()
+{
+    const QString secret = addMember(QStringLiteral("alice"));
+    QWebSocket client;
+    QSignalSpy connected(&client, &QWebSocket::connected);
+    QSignalSpy disconnected(&client, &QWebSocket::disconnected);
+    client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/elsewhere?token=%2").arg(m_port).arg(secret)));
+    QVERIFY(disconnected.wait());
+    QCOMPARE(connected.size(), 0);
+}
+
+QTEST_MAIN(TestHttpEventFeed)
+#include "tst_http_event_feed.moc"
