@@ -7,6 +7,8 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <cstdio>
+#include <functional>
+#include <optional>
 #include <utility>
 
 namespace vitrine::cli {
@@ -195,8 +197,11 @@ void buildLog(const Invocation &invocation)
             }
             return true;
         }));
+        // Ending quietly here would pass a cut-off log for the whole one.
         if (!finished && !invocation.has(kFollowFlag))
-            return;
+            throw CommandError(QStringLiteral("the server dropped this reader, which fell behind, after line "
+                                              "%1; resume with --%2 %1, or use --%3")
+                                   .arg(QString::number(request.after_seq()), kAfterFlag, kFollowFlag));
     }
     writeStderr(QStringLiteral("build %1 %2%3\n")
                     .arg(QString::fromStdString(finished->id()), stateName(finished->state()),
@@ -262,9 +267,7 @@ Command buildsCommand()
                      QStringLiteral("Print a build's log: the lines so far, then, for a build still running, "
                                     "the new ones until it finishes"),
                  .arguments = {kBuildArgument},
-                 .flags = {followFlag(
-                               QStringLiteral("Keep following when the server drops a slow reader, and "
-                                              "print the final state on stderr")),
+                 .flags = {followFlag(QStringLiteral("Keep following when the server drops a slow reader")),
                            {.name = kAfterFlag,
                             .valueName = QStringLiteral("SEQ"),
                             .description = QStringLiteral("Start after this line number")}},

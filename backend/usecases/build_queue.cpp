@@ -1,5 +1,7 @@
 #include "usecases/build_queue.h"
 
+#include "domain/ids.h"
+
 #include <algorithm>
 #include <limits>
 #include <set>
@@ -79,6 +81,22 @@ QHash<QString, int> queuePositions(const QList<domain::QueuedBuild> &queued,
     for (const domain::QueuedBuild &build : fairQueueOrder(queued, activity))
         positions.insert(build.id, ++position);
     return positions;
+}
+
+domain::Build newQueuedBuild(const domain::Application &application, const QDateTime &queuedAt)
+{
+    domain::Build build;
+    build.id = domain::newId(domain::idprefix::kBuild);
+    build.applicationId = application.id;
+    build.applicationName = application.name;
+    build.commit = application.currentCommit;
+    build.configHash = application.configHash;
+    build.config = application.build;
+    build.env = application.env;
+    build.state = domain::BuildState::Queued;
+    build.ownerKey = application.ownerIds.value(0);
+    build.queuedAt = queuedAt;
+    return build;
 }
 
 } // namespace vitrine::usecases

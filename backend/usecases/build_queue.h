@@ -2,6 +2,7 @@
 
 #include "domain/ports/store.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -21,5 +22,9 @@ QList<domain::QueuedBuild> fairQueueOrder(const QList<domain::QueuedBuild> &queu
 // Each queued build's place in fairQueueOrder, 1-based, by build id: what a member waiting sees.
 QHash<QString, int> queuePositions(const QList<domain::QueuedBuild> &queued,
                                    const QHash<QString, domain::OwnerBuildActivity> &activity);
+
+// A new QUEUED build of the application's current commit, with its current build config and env vars, in
+// the queue of its first owner.
+domain::Build newQueuedBuild(const domain::Application &application, const QDateTime &queuedAt);
 
 } // namespace vitrine::usecases

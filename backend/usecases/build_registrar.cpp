@@ -1,5 +1,5 @@
 // The build registration loop of Controller: one build per (application, commit, config hash).
-#include "domain/ids.h"
+#include "usecases/build_queue.h"
 #include "usecases/controller.h"
 
 #include <QDateTime>
@@ -19,17 +19,7 @@ void Controller::registerBuild(const QString &applicationId)
     if (m_store.findBuild(application->id, application->currentCommit, application->configHash))
         return;
 
-    domain::Build build;
-    build.id = domain::newId(domain::idprefix::kBuild);
-    build.applicationId = application->id;
-    build.applicationName = application->name;
-    build.commit = application->currentCommit;
-    build.configHash = application->configHash;
-    build.config = application->build;
-    build.env = application->env;
-    build.state = domain::BuildState::Queued;
-    build.ownerKey = application->ownerIds.value(0);
-    build.queuedAt = QDateTime::currentDateTimeUtc();
+    const domain::Build build = newQueuedBuild(*application, QDateTime::currentDateTimeUtc());
     m_store.insertBuild(build);
     qCInfo(lcRegistration).noquote() << "queued build" << build.id << "of" << application->name << "at"
                                      << build.commit;

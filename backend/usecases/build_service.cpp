@@ -1,7 +1,6 @@
 #include "usecases/build_service.h"
 
 #include "domain/error.h"
-#include "domain/ids.h"
 #include "usecases/access.h"
 #include "usecases/build_queue.h"
 
@@ -136,16 +135,7 @@ BuildView BuildService::retry(const Caller &caller, const QString &applicationRe
                            "fetched")
                 .arg(domain::quoted(applicationRef)));
 
-    domain::Build build;
-    build.id = domain::newId(domain::idprefix::kBuild);
-    build.applicationId = application.id;
-    build.commit = application.currentCommit;
-    build.configHash = application.configHash;
-    build.config = application.build;
-    build.env = application.env;
-    build.state = BuildState::Queued;
-    build.ownerKey = application.ownerIds.value(0);
-    build.queuedAt = access::nowUtc();
+    const domain::Build build = newQueuedBuild(application, access::nowUtc());
     m_store.insertBuild(build);
 
     const QStringList superseded = m_store.cancelQueuedBuildsExcept(

@@ -137,8 +137,12 @@ void Controller::applicationDeleted(const domain::Application &application,
     const QDir dataDir(m_options.dataDir);
     for (const domain::Build &build : deletedBuilds) {
         try {
-            if (build.state == domain::BuildState::Building)
-                m_executor.cancel(build.id);
+            // A build stopped here ends its log as it settles; for any other unfinished one nobody would,
+            // and its log watchers would wait for ever.
+            const bool stoppedHere =
+                build.state == domain::BuildState::Building && m_executor.cancel(build.id);
+            if (!domain::isFinished(build.state) && !stoppedHere)
+                m_logHub.finish(build.id, domain::BuildState::Canceled);
             const QString artifact = dataDir.filePath(build.artifactPath);
             if (!build.artifactPath.isEmpty() && QFile::exists(artifact) && !QFile::remove(artifact))
                 qCWarning(lcController).noquote() << "could not remove artifact" << artifact;

@@ -470,6 +470,25 @@ private slots:
         QTRY_VERIFY(events.has(domain::EventType::ApplicationDeleted));
     }
 
+    void deletingAnApplicationEndsTheLogWatchersOfItsQueuedBuilds()
+    {
+        Platform p;
+        p.git.commit(QStringLiteral("main"), {{QStringLiteral("index.html"), "v0"}}, QStringLiteral("first"));
+        p.createApp(QStringLiteral("site"));
+        p.start(0);
+        QTRY_COMPARE(p.builds(QStringLiteral("site")).size(), 1);
+        const domain::Build queued = p.builds(QStringLiteral("site")).constFirst();
+        const auto watcher = p.logHub.subscribe(queued.id, 0, std::nullopt, [] {});
+        QVERIFY(!watcher->poll().end);
+
+        p.applications.remove(p.root(), QStringLiteral("site"));
+
+        const usecases::BuildLogBatch batch = watcher->poll();
+        QVERIFY(batch.end);
+        QCOMPARE(batch.end->reason, usecases::BuildLogEnd::Reason::Finished);
+        QCOMPARE(batch.end->finalState, BuildState::Canceled);
+    }
+
     void aBrokenRepositoryDoesNotStopTheOthers()
     {
         Platform p;

@@ -32,8 +32,8 @@ private slots:
     void cleanup();
     void aMemberReceivesTheEventsOfTheirApplications_data();
     void aMemberReceivesTheEventsOfTheirApplications();
-    void refusesWithoutAValidToken_data();
-    void refusesWithoutAValidToken();
+    void refusesTheConnection_data();
+    void refusesTheConnection();
     void onlyEventsIsUpgraded();
 
 private:
@@ -142,23 +142,30 @@ void TestHttpEventFeed::aMemberReceivesTheEventsOfTheirApplications()
         QDateTime::fromString(event.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs).isValid());
 }
 
-void TestHttpEventFeed::refusesWithoutAValidToken_data()
+void TestHttpEventFeed::refusesTheConnection_data()
 {
-    QTest::addColumn<QString>("path");
+    // TOKEN stands for the secret of alice, a member.
     QTest::addColumn<QString>("query");
-    QTest::newRow("no token") << QStringLiteral("/events") << QString();
-    QTest::newRow("unknown token") << QStringLiteral("/events") << QStringLiteral("token=vt_nope");
+    QTest::newRow("no token") << QString();
+    QTest::newRow("unknown token") << QStringLiteral("token=vt_nope");
+    QTest::newRow("another member's application") << QStringLiteral("token=TOKEN&application=blog");
+    QTest::newRow("after is not a seq") << QStringLiteral("token=TOKEN&after=soon");
 }
 
-void TestHttpEventFeed::refusesWithoutAValidToken()
+void TestHttpEventFeed::refusesTheConnection()
 {
-    QFETCH(QString, path);
     QFETCH(QString, query);
+    const QString secret = addMember(QStringLiteral("alice"));
+    addMember(QStringLiteral("bob"));
+    domain::Application blog;
+    blog.id = domain::newId(domain::idprefix::kApplication);
+    blog.name = QStringLiteral("blog");
+    blog.ownerIds = {m_store->findUserByName(QStringLiteral("bob"))->id};
+    m_store->insertApplication(blog);
+
     QWebSocket client;
     QSignalSpy disconnected(&client, &QWebSocket::disconnected);
-    QUrl url(QStringLiteral("ws://127.0.0.1:%1%2").arg(m_port).arg(path));
-    url.setQuery(query);
-    client.open(url);
+    client.open(feedUrl(query.replace(QStringLiteral("TOKEN"), secret)));
     QVERIFY(disconnected.wait());
     QCOMPARE(client.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
     QVERIFY(!client.closeReason().isEmpty());

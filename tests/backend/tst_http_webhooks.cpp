@@ -1,16 +1,13 @@
 #include "adapters/http/http_server.h"
 #include "domain/ids.h"
 #include "fake_store.h"
+#include "http_request.h"
 #include "usecases/webhook_service.h"
 
 #include <QCryptographicHash>
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageAuthenticationCode>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
 #include <QTest>
 
 #include <memory>
@@ -29,21 +26,8 @@ struct HttpAnswer {
 HttpAnswer send(const QByteArray &method, const QUrl &url,
                 const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body)
 {
-    QNetworkAccessManager manager;
-    manager.setProxy(QNetworkProxy::NoProxy);
-    QNetworkRequest request(url);
-    request.setTransferTimeout(10'000);
-    for (const auto &[name, value] : headers)
-        request.setRawHeader(name, value);
-    QNetworkReply *reply = manager.sendCustomRequest(request, method, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    HttpAnswer answer;
-    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    answer.json = QJsonDocument::fromJson(reply->readAll()).object();
-    reply->deleteLater();
-    return answer;
+    const tests::HttpReply reply = tests::httpRequest(method, url, headers, body);
+    return {reply.status, QJsonDocument::fromJson(reply.body).object()};
 }
 
 QByteArray pushPayload(const QString &cloneUrl)

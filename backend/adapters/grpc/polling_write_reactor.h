@@ -68,7 +68,9 @@ protected:
         pumpLocked(lock);
     }
 
-    // The hub has something for a poll that came back empty.
+    // The hub has something for a poll that came back empty. This polls on the hub's thread rather than
+    // posting: a watcher that found nothing had caught up, so what it polls now is in memory (at most the
+    // end of a log adds one store lookup), and StartWrite does not wait for the client.
     void wake()
     {
         std::unique_lock lock(m_mutex);
