@@ -11,6 +11,7 @@
 #include "adapters/router/caddy_router.h"
 #include "adapters/sandbox/bubblewrap_command_runner.h"
 #include "adapters/store/sql_store.h"
+#include "app/builder_command.h"
 #include "app/logging.h"
 #include "app/server_config.h"
 #include "app/termination_signals.h"
@@ -19,9 +20,12 @@
 #include "usecases/auth_service.h"
 #include "usecases/build_log_hub.h"
 #include "usecases/build_service.h"
+#include "usecases/build_settler.h"
+#include "usecases/composite_executor.h"
 #include "usecases/controller.h"
 #include "usecases/event_hub.h"
 #include "usecases/in_process_builder.h"
+#include "usecases/remote_builder_pool.h"
 #include "usecases/repository_service.h"
 #include "usecases/token_service.h"
 #include "usecases/user_service.h"
@@ -227,20 +231,29 @@ int serve(const app::ServerConfig &config)
     builderOptions.dataDir = config.dataDir;
     builderOptions.limits.timeoutSeconds = config.buildTimeoutSeconds;
     builderOptions.limits.memoryBytes = qint64(config.buildMemoryMb) * 1024 * 1024;
+    const auto onSettled = [&settledBuildsSink](const domain::Build &build) {
+        settledBuildsSink->buildSettled(build);
+    };
     auto builder = std::make_unique<usecases::InProcessBuilder>(
-        *store, git, commandRunner, archive, logHub, eventHub, notifier.get(), builderOptions,
-        [&settledBuildsSink](const domain::Build &build) { settledBuildsSink->buildSettled(build); });
+        *store, git, commandRunner, archive, logHub, eventHub, notifier.get(), builderOptions, onSettled);
+    // Builders on other machines (`vitrine-server builder`) take builds beside the in-process slots.
+    usecases::BuildSettler remoteSettler(*store, logHub, eventHub, notifier.get(), config.dataDir);
+    usecases::RemoteBuilderPool remoteBuilders(
+        *store, logHub, remoteSettler,
+        usecases::RemoteBuilderPoolOptions{config.dataDir, builderOptions.limits}, onSettled);
+    usecases::CompositeExecutor executor({builder.get(), &remoteBuilders});
 
     usecases::ControllerOptions controllerOptions;
     controllerOptions.dataDir = config.dataDir;
     controllerOptions.pollInterval = std::chrono::seconds(config.pollIntervalSeconds);
-    usecases::Controller controller(*store, git, archive, *router, *builder, eventHub, logHub, buildLogs,
+    controllerOptions.heartbeatTimeout = std::chrono::seconds(config.heartbeatTimeoutSeconds);
+    usecases::Controller controller(*store, git, archive, *router, executor, eventHub, logHub, buildLogs,
                                     controllerOptions);
     settledBuildsSink = &controller;
     applications.setObserver(&controller);
 
     usecases::BuildService builds(
-        *store, *builder, eventHub, [&controller] { controller.scheduleNow(); }, &logHub);
+        *store, executor, eventHub, [&controller] { controller.scheduleNow(); }, &logHub);
     usecases::WebhookService webhooks(
         *store, [&controller](const QString &repositoryId) { controller.repositoryPushed(repositoryId); });
 
@@ -248,6 +261,7 @@ int serve(const app::ServerConfig &config)
         adapters::grpc::UseCases{auth, users, tokens, repositories, applications, builds},
         adapters::grpc::SystemFacts{QStringLiteral(VITRINE_VERSION), QDateTime::currentDateTimeUtc(),
                                     store->backendName(), config.allowLocalRepos});
+    grpcServer.serveRemoteBuilders(remoteBuilders);
     int grpcPort = 0;
     try {
         grpcPort = grpcServer.start({config.grpcListen.toString(), config.tlsCertFile, config.tlsKeyFile});
@@ -302,6 +316,8 @@ int main(int argc, char *argv[])
     QCoreApplication application(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("vitrine-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(VITRINE_VERSION));
+    if (argc > 1 && QLatin1String(argv[1]) == QLatin1String("builder"))
+        return app::runBuilderCommand(QCoreApplication::arguments());
 
     app::Invocation invocation;
     try {

@@ -241,7 +241,7 @@ size_t parseChoice(const RawValue &value, const std::array<QStringView, N> &choi
     reject(value, QStringLiteral("is not one of: %1").arg(names.join(QStringLiteral(", "))));
 }
 
-const std::array<Setting, 19> kSettings = {{
+const std::array<Setting, 20> kSettings = {{
     {u"server", u"data_dir", u"VITRINE_DATA_DIR", u"data-dir", u"DIR",
      u"Keep the database, build artifacts and the admin token in DIR (default: ./data).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) { config.dataDir = parsePath(value); }},
@@ -288,9 +288,10 @@ const std::array<Setting, 19> kSettings = {{
      u"The Caddy the server runs in embedded mode: a path, or a name looked up in PATH (default: caddy).",
      ValueType::Text,
      [](ServerConfig &config, const RawValue &value) { config.caddyBinary = parseProgram(value); }},
-    {u"builder", u"slots", u"VITRINE_BUILDER_SLOTS", u"", u"N", u"Run up to N builds at once (default: 2).",
+    {u"builder", u"slots", u"VITRINE_BUILDER_SLOTS", u"", u"N",
+     u"Run up to N builds at once in this process; 0 leaves every build to remote builders (default: 2).",
      ValueType::Integer,
-     [](ServerConfig &config, const RawValue &value) { config.builderSlots = parseInteger(value, 1, 256); }},
+     [](ServerConfig &config, const RawValue &value) { config.builderSlots = parseInteger(value, 0, 256); }},
     {u"builder", u"timeout_seconds", u"VITRINE_BUILDER_TIMEOUT_SECONDS", u"", u"SECONDS",
      u"Stop a build that runs longer (default: 1800).", ValueType::Integer,
      [](ServerConfig &config, const RawValue &value) {
@@ -309,6 +310,12 @@ const std::array<Setting, 19> kSettings = {{
      u"Fetch each repository this often when no webhook says it changed (default: 180).", ValueType::Integer,
      [](ServerConfig &config, const RawValue &value) {
          config.pollIntervalSeconds = parseInteger(value, 1, 7 * 24 * 3600);
+     }},
+    {u"controller", u"heartbeat_timeout_seconds", u"VITRINE_CONTROLLER_HEARTBEAT_TIMEOUT_SECONDS", u"",
+     u"SECONDS", u"Fail a build whose builder sent no heartbeat for this long (default: 60).",
+     ValueType::Integer,
+     [](ServerConfig &config, const RawValue &value) {
+         config.heartbeatTimeoutSeconds = parseInteger(value, 1, 24 * 3600);
      }},
     {u"log", u"level", u"VITRINE_LOG_LEVEL", u"log-level", u"LEVEL",
      u"Log records at LEVEL and above: debug, info, warning or error (default: info).", ValueType::Text,
@@ -602,9 +609,11 @@ void checkCombinations(const ServerConfig &config)
 Invocation parseInvocation(const QStringList &arguments, const QProcessEnvironment &environment)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Vitrine's server: the gRPC API, the HTTP endpoints and "
-                                                    "webhooks, the controller, the builder and the "
-                                                    "router."));
+    parser.setApplicationDescription(
+        QStringLiteral("Vitrine's server: the gRPC API, the HTTP endpoints and "
+                       "webhooks, the controller, the builder and the "
+                       "router.\n`vitrine-server builder --help`: run builds for "
+                       "a controller on another machine."));
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
     const QCommandLineOption configOption(QStringLiteral("config"),

@@ -66,11 +66,12 @@ struct ServerConfig {
     LogFormat logFormat = LogFormat::Text;
     QString configFile; // absolute; empty when none was given
 
-    int builderSlots = 2;                          // builds that run at once
+    int builderSlots = 2;                          // builds that run at once in this process; 0: remote only
     int buildTimeoutSeconds = 1800;                // per build
     int buildMemoryMb = 2048;                      // per build; 0: no limit
     bool buildAllowNetwork = false;                // builds reach the network (to download dependencies)
     int pollIntervalSeconds = 180;                 // how often the controller fetches each repository
+    int heartbeatTimeoutSeconds = 60;              // a BUILDING build without a heartbeat this long fails
     QUrl caddyAdmin;                               // an external Caddy's admin API; empty: run Caddy embedded
     QString caddyBinary = QStringLiteral("caddy"); // the embedded Caddy: a path, or a name looked up in PATH
     QList<NotificationTarget> notifications;

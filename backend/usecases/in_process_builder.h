@@ -8,6 +8,8 @@
 #include "domain/ports/store.h"
 #include "usecases/build_executor.h"
 #include "usecases/build_log_hub.h"
+#include "usecases/build_settler.h"
+#include "usecases/build_steps.h"
 #include "usecases/event_hub.h"
 
 #include <QHash>
@@ -25,7 +27,7 @@
 namespace vitrine::usecases {
 
 struct BuilderOptions {
-    int slotCount = 2; // parallel builds ("slots" is a Qt keyword macro)
+    int slotCount = 2; // parallel builds ("slots" is a Qt keyword macro); 0: none build here
     QString dataDir;   // workspaces in DATA/work/<build id>/, artifacts in DATA/artifacts/<build id>.tar.gz
     domain::CommandLimits limits; // per-build time and memory limit
     // How often a running build proves it is alive (store.recordBuildHeartbeat); well under
@@ -70,24 +72,18 @@ public:
 
 private:
     struct Job;
-    struct Outcome;
 
     void runWorker();
     void runHeartbeats();
     // Runs the build to its end and settles it; never throws.
     void runJob(Job &job);
     // The steps, up to the state the build should settle in. Throws what a step throws.
-    Outcome runSteps(Job &job, const domain::Application &application, const QString &workspace);
-    // Appends a System line to the build's log; a failure to write it is logged, not thrown.
-    void announce(const QString &buildId, const QString &text);
+    BuildOutcome runSteps(Job &job, const QString &workspace);
 
     domain::Store &m_store;
-    domain::GitService &m_git;
-    domain::CommandRunner &m_runner;
-    domain::ArtifactArchive &m_archive;
     BuildLogHub &m_logHub;
-    EventHub &m_eventHub;
-    domain::Notifier *m_notifier;
+    BuildSteps m_steps;
+    BuildSettler m_settler;
     const BuilderOptions m_options;
     const std::function<void(const domain::Build &)> m_onSettled;
 

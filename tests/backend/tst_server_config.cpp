@@ -432,9 +432,9 @@ void TestServerConfig::rejectsWithAClearMessage_data()
     QTest::newRow("certificate without key")
         << QStringLiteral("[grpc]\ntls_cert = \"cert.pem\"\n") << QStringList() << useFile
         << QStringList{QStringLiteral("grpc.tls_key"), QStringLiteral("VITRINE_GRPC_TLS_KEY")};
-    QTest::newRow("no builder slots")
-        << QStringLiteral("[builder]\nslots = 0\n") << QStringList() << useFile
-        << QStringList{QStringLiteral("{file}:2: builder.slots"), QStringLiteral("1 to 256")};
+    QTest::newRow("negative builder slots")
+        << QStringLiteral("[builder]\nslots = -1\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:2: builder.slots"), QStringLiteral("0 to 256")};
     QTest::newRow("slots in words") << QString() << QStringList{QStringLiteral("VITRINE_BUILDER_SLOTS=two")}
                                     << QStringList()
                                     << QStringList{QStringLiteral("VITRINE_BUILDER_SLOTS"),

@@ -2,6 +2,7 @@
 
 #include "adapters/grpc/application_grpc_service.h"
 #include "adapters/grpc/build_grpc_service.h"
+#include "adapters/grpc/builder_grpc_service.h"
 #include "adapters/grpc/event_grpc_service.h"
 #include "adapters/grpc/repository_grpc_service.h"
 #include "adapters/grpc/system_grpc_service.h"
@@ -57,6 +58,7 @@ struct GrpcServer::Impl {
         , builds(useCases.auth, useCases.builds)
         , events(useCases.auth, useCases.builds)
         , system(useCases.auth, std::move(facts))
+        , auth(useCases.auth)
     {
     }
 
@@ -67,6 +69,8 @@ struct GrpcServer::Impl {
     BuildGrpcService builds;
     EventGrpcService events;
     SystemGrpcService system;
+    usecases::AuthService &auth;
+    std::unique_ptr<BuilderGrpcService> builders; // when remote builders are served
     std::unique_ptr<::grpc::Server> server;
 };
 
@@ -78,6 +82,11 @@ GrpcServer::GrpcServer(UseCases useCases, SystemFacts facts)
 GrpcServer::~GrpcServer()
 {
     shutdown(std::chrono::milliseconds(0));
+}
+
+void GrpcServer::serveRemoteBuilders(usecases::RemoteBuilderPool &pool)
+{
+    m_impl->builders = std::make_unique<BuilderGrpcService>(m_impl->auth, pool);
 }
 
 int GrpcServer::start(const GrpcServerOptions &options)
@@ -101,6 +110,8 @@ int GrpcServer::start(const GrpcServerOptions &options)
     builder.RegisterService(&m_impl->builds);
     builder.RegisterService(&m_impl->events);
     builder.RegisterService(&m_impl->system);
+    if (m_impl->builders)
+        builder.RegisterService(m_impl->builders.get());
 
     m_impl->server = builder.BuildAndStart();
     if (!m_impl->server || selectedPort == 0) {

@@ -3,6 +3,7 @@
 #include "usecases/application_service.h"
 #include "usecases/auth_service.h"
 #include "usecases/build_service.h"
+#include "usecases/remote_builder_pool.h"
 #include "usecases/repository_service.h"
 #include "usecases/token_service.h"
 #include "usecases/user_service.h"
@@ -44,6 +45,9 @@ class GrpcServer {
 public:
     GrpcServer(UseCases useCases, SystemFacts facts);
     ~GrpcServer();
+
+    // Also serves vitrine.v1.BuilderService: remote builders join the pool. Call before start().
+    void serveRemoteBuilders(usecases::RemoteBuilderPool &pool);
 
     // Binds and starts serving on gRPC's own threads; returns the bound port. Throws std::runtime_error
     // with a message fit for the operator (naming the address) when the address cannot be bound (also
