@@ -10,6 +10,7 @@
 #include "app/termination_signals.h"
 #include "domain/error.h"
 #include "usecases/build_steps.h"
+#include "usecases/builder_logging.h"
 #include "vitrine/v1/builders.grpc.pb.h"
 
 #include <grpcpp/create_channel.h>
@@ -20,7 +21,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
-#include <QLoggingCategory>
 #include <QSysInfo>
 
 #include <algorithm>
@@ -36,9 +36,9 @@
 
 namespace vitrine::app {
 
-namespace {
+using usecases::lcBuilder;
 
-Q_LOGGING_CATEGORY(lcRemoteBuilder, "vitrine.builder")
+namespace {
 
 constexpr int kExitBadUsage = 2;
 constexpr std::chrono::seconds kMaxBackoff{30};
@@ -186,7 +186,7 @@ public:
             if (m_stopping)
                 return;
             backoff = heardFromController ? std::chrono::seconds(1) : std::min(backoff * 2, kMaxBackoff);
-            qCInfo(lcRemoteBuilder).noquote()
+            qCInfo(lcBuilder).noquote()
                 << "reconnecting" << logField(u"in_seconds", QString::number(backoff.count()));
             m_changed.wait_for(lock, backoff, [this] { return m_stopping.load(); });
         }
@@ -257,8 +257,8 @@ private:
         bool heard = false;
         std::vector<JobThread> threads;
         if (write(hello)) {
-            qCInfo(lcRemoteBuilder).noquote() << "connected" << logField(u"controller", m_options.controller)
-                                              << logField(u"slots", QString::number(m_options.slotCount));
+            qCInfo(lcBuilder).noquote() << "connected" << logField(u"controller", m_options.controller)
+                                        << logField(u"slots", QString::number(m_options.slotCount));
             std::thread heartbeats([this] { sendHeartbeats(); });
             v1::ControllerMessage message;
             while (stream->Read(&message)) {
@@ -290,7 +290,7 @@ private:
             m_connected = true;
         }
         const ::grpc::Status status = stream->Finish();
-        qCWarning(lcRemoteBuilder).noquote()
+        qCWarning(lcBuilder).noquote()
             << "disconnected" << logField(u"controller", m_options.controller)
             << logField(u"status",
                         QString::fromStdString(status.error_message().empty() ? "stream ended"
@@ -343,8 +343,8 @@ private:
             if (m_stopping)
                 job->stop = true;
         }
-        qCInfo(lcRemoteBuilder).noquote() << "building" << logField(u"build", job->remote.build.id)
-                                          << logField(u"app", job->remote.build.applicationName);
+        qCInfo(lcBuilder).noquote() << "building" << logField(u"build", job->remote.build.id)
+                                    << logField(u"app", job->remote.build.applicationName);
         threads.emplace_back(job, std::thread([this, job] {
                                  runJob(*job);
                                  job->done = true;
@@ -378,15 +378,15 @@ private:
         } catch (const domain::Error &error) {
             outcome = {domain::BuildState::Failed, usecases::buildErrorMessage(error, build.id), {}};
         } catch (const std::exception &error) {
-            qCWarning(lcRemoteBuilder, "build %s: %s", qPrintable(build.id), error.what());
+            qCWarning(lcBuilder, "build %s: %s", qPrintable(build.id), error.what());
             outcome = {domain::BuildState::Failed, QStringLiteral("internal error"), {}};
         }
         usecases::removeWorkspace(workspace);
         sendResult(build.id, outcome.state, outcome.reason,
                    outcome.state == domain::BuildState::Succeeded ? archiveFile : QString());
         QFile::remove(archiveFile);
-        qCInfo(lcRemoteBuilder).noquote() << "built" << logField(u"build", build.id)
-                                          << logField(u"state", domain::buildStateName(outcome.state));
+        qCInfo(lcBuilder).noquote() << "built" << logField(u"build", build.id)
+                                    << logField(u"state", domain::buildStateName(outcome.state));
 
         const std::lock_guard lock(m_mutex);
         m_jobs.remove(build.id);
@@ -401,7 +401,7 @@ private:
         if (!archiveFile.isEmpty()) {
             QFile archive(archiveFile);
             if (!archive.open(QIODevice::ReadOnly)) {
-                qCWarning(lcRemoteBuilder, "build %s: cannot read the artifact: %s", qPrintable(buildId),
+                qCWarning(lcBuilder, "build %s: cannot read the artifact: %s", qPrintable(buildId),
                           qPrintable(archive.errorString()));
                 state = domain::BuildState::Failed;
                 reason = QStringLiteral("internal error");
@@ -467,14 +467,13 @@ int runBuilderCommand(const QStringList &arguments)
         return kExitBadUsage;
     }
     if (!QDir().mkpath(options.workDir)) {
-        qCCritical(lcRemoteBuilder).noquote() << "cannot create the work directory" << options.workDir;
+        qCCritical(lcBuilder).noquote() << "cannot create the work directory" << options.workDir;
         return 1;
     }
-    qCInfo(lcRemoteBuilder).noquote()
-        << "starting" << logField(u"controller", options.controller) << logField(u"name", options.name)
-        << logField(u"work_dir", options.workDir);
+    qCInfo(lcBuilder).noquote() << "starting" << logField(u"controller", options.controller)
+                                << logField(u"name", options.name) << logField(u"work_dir", options.workDir);
     QObject::connect(&terminationSignals, &TerminationSignals::received, [&builder](int) {
-        qCInfo(lcRemoteBuilder) << "stopping";
+        qCInfo(lcBuilder) << "stopping";
         builder->stop();
     });
     std::thread connection([&builder] {
@@ -484,7 +483,7 @@ int runBuilderCommand(const QStringList &arguments)
     });
     QCoreApplication::exec();
     connection.join();
-    qCInfo(lcRemoteBuilder) << "stopped";
+    qCInfo(lcBuilder) << "stopped";
     return 0;
 }
 

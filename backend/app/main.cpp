@@ -253,7 +253,7 @@ int serve(const app::ServerConfig &config)
     applications.setObserver(&controller);
 
     usecases::BuildService builds(
-        *store, executor, eventHub, [&controller] { controller.scheduleNow(); }, &logHub);
+        *store, executor, eventHub, [&controller] { controller.scheduleNow(); }, logHub);
     usecases::WebhookService webhooks(
         *store, [&controller](const QString &repositoryId) { controller.repositoryPushed(repositoryId); });
 

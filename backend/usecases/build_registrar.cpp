@@ -1,15 +1,11 @@
 // The build registration loop of Controller: one build per (application, commit, config hash).
 #include "usecases/build_queue.h"
 #include "usecases/controller.h"
+#include "usecases/controller_logging.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
 
 namespace vitrine::usecases {
-
-namespace {
-Q_LOGGING_CATEGORY(lcRegistration, "vitrine.controller")
-} // namespace
 
 void Controller::registerBuild(const QString &applicationId)
 {
@@ -21,8 +17,8 @@ void Controller::registerBuild(const QString &applicationId)
 
     const domain::Build build = newQueuedBuild(*application, QDateTime::currentDateTimeUtc());
     m_store.insertBuild(build);
-    qCInfo(lcRegistration).noquote() << "queued build" << build.id << "of" << application->name << "at"
-                                     << build.commit;
+    qCInfo(lcController).noquote() << "queued build" << build.id << "of" << application->name << "at"
+                                   << build.commit;
     publishBuildState(*application, build.id, domain::BuildState::Queued);
 
     const QString reason = QStringLiteral("superseded by a newer commit or config");

@@ -1,17 +1,15 @@
 // The scheduling and crash detection loops of Controller.
 #include "usecases/build_queue.h"
 #include "usecases/controller.h"
+#include "usecases/controller_logging.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
 
 #include <exception>
 
 namespace vitrine::usecases {
 
 namespace {
-Q_LOGGING_CATEGORY(lcScheduler, "vitrine.controller")
-
 // The builder id of the in-process slots, written on the builds they take.
 const QString kLocalBuilderId = QStringLiteral("local");
 } // namespace
@@ -40,7 +38,7 @@ void Controller::scheduleBuilds()
             } catch (const std::exception &error) {
                 const QString reason = QStringLiteral("the builder could not start the build: %1")
                                            .arg(QString::fromUtf8(error.what()));
-                qCWarning(lcScheduler).noquote() << build->id << reason;
+                qCWarning(lcController).noquote() << build->id << reason;
                 domain::BuildTransitionFields failed;
                 failed.failureReason = reason;
                 if (m_store.transitionBuild(build->id, domain::BuildState::Building,
@@ -68,7 +66,7 @@ void Controller::failStaleBuilds()
         if (!m_store.transitionBuild(build.id, domain::BuildState::Building, domain::BuildState::Failed,
                                      fields))
             continue; // it settled meanwhile
-        qCWarning(lcScheduler).noquote()
+        qCWarning(lcController).noquote()
             << "build" << build.id << "of" << build.applicationName << "failed:" << fields.failureReason;
         publishBuildState(applicationOf(build), build.id, domain::BuildState::Failed, fields.failureReason);
         // If it still runs here, its process tree must go too.

@@ -8,53 +8,11 @@
 
 namespace vitrine::usecases {
 
-namespace {
-
 using domain::BuildState;
 using domain::Error;
 
-constexpr auto kBuildTokenPrefix = QLatin1StringView("builds-before:");
-const QString kPageTokenField = QStringLiteral("page.page_token");
-
-// A build page token names the last build of the previous page: its queuedAt (ms since the epoch) and id.
-QString buildPageTokenAfter(const domain::Build &build)
-{
-    const QString raw =
-        kBuildTokenPrefix + QString::number(build.queuedAt.toMSecsSinceEpoch()) + u':' + build.id;
-    return QString::fromLatin1(
-        raw.toUtf8().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-domain::BuildPageQuery toBuildPageQuery(const PageRequest &request)
-{
-    if (request.pageSize < 0)
-        throw Error::badRequest(QStringLiteral("page.page_size"), QStringLiteral("must not be negative"));
-    domain::BuildPageQuery query;
-    query.limit = std::min(request.pageSize == 0 ? kDefaultPageSize : request.pageSize, kMaxPageSize) + 1;
-    if (request.pageToken.isEmpty())
-        return query;
-
-    const auto decoded = QByteArray::fromBase64Encoding(request.pageToken.toLatin1(),
-                                                        QByteArray::Base64UrlEncoding |
-                                                            QByteArray::AbortOnBase64DecodingErrors);
-    const QString raw = QString::fromUtf8(decoded.decoded);
-    const qsizetype separator = raw.indexOf(u':', kBuildTokenPrefix.size());
-    bool numeric = false;
-    const qint64 queuedAtMs =
-        separator < 0
-            ? 0
-            : raw.sliced(kBuildTokenPrefix.size(), separator - kBuildTokenPrefix.size()).toLongLong(&numeric);
-    if (!decoded || !raw.startsWith(kBuildTokenPrefix) || !numeric)
-        throw Error::badRequest(kPageTokenField, QStringLiteral("is not a token from a previous page"));
-    query.afterQueuedAt = QDateTime::fromMSecsSinceEpoch(queuedAtMs, Qt::UTC);
-    query.afterId = raw.sliced(separator + 1);
-    return query;
-}
-
-} // namespace
-
 BuildService::BuildService(domain::Store &store, BuildExecutor &executor, EventHub &events,
-                           std::function<void()> scheduleNow, BuildLogHub *logs)
+                           std::function<void()> scheduleNow, BuildLogHub &logs)
     : m_store(store)
     , m_executor(executor)
     , m_events(events)
@@ -157,14 +115,12 @@ BuildView BuildService::retry(const Caller &caller, const QString &applicationRe
 std::unique_ptr<BuildLogSubscription> BuildService::watchLog(const Caller &caller, const QString &buildId,
                                                              qint64 afterSeq, std::function<void()> onReady)
 {
-    if (!m_logs)
-        throw Error::internal(QStringLiteral("BuildService::watchLog without a build log hub"));
     if (afterSeq < 0)
         throw Error::badRequest(QStringLiteral("after_seq"), QStringLiteral("must not be negative"));
     const domain::Build build = requireVisibleBuild(caller, buildId);
     const std::optional<BuildState> finalState =
         domain::isFinished(build.state) ? std::optional(build.state) : std::nullopt;
-    return m_logs->subscribe(build.id, afterSeq, finalState, std::move(onReady));
+    return m_logs.subscribe(build.id, afterSeq, finalState, std::move(onReady));
 }
 
 std::unique_ptr<EventSubscription> BuildService::watchEvents(const Caller &caller,
@@ -213,8 +169,8 @@ void BuildService::buildChanged(const domain::Build &build, const QStringList &o
     event.message = build.failureReason;
     event.ownerIds = ownerIds;
     m_events.publish(std::move(event));
-    if (m_logs && domain::isFinished(build.state))
-        m_logs->finish(build.id, build.state);
+    if (domain::isFinished(build.state))
+        m_logs.finish(build.id, build.state);
 }
 
 } // namespace vitrine::usecases

@@ -28,10 +28,10 @@ struct BuildView {
 // made here is published to the EventHub.
 class BuildService {
 public:
-    // scheduleNow wakes the scheduler after a build was queued. logs, when given, is told about builds
-    // canceled here, so that their log watchers end; it is also needed by watchLog().
+    // scheduleNow wakes the scheduler after a build was queued. logs serves watchLog() and is told about
+    // builds canceled here, so that their log watchers end.
     BuildService(domain::Store &store, BuildExecutor &executor, EventHub &events,
-                 std::function<void()> scheduleNow, BuildLogHub *logs = nullptr);
+                 std::function<void()> scheduleNow, BuildLogHub &logs);
 
     // Newest first. applicationRef (id or name) narrows to one application (empty: every application the
     // caller sees); states, when not empty, to those states. Members see their applications' builds only.
@@ -50,7 +50,7 @@ public:
     BuildView retry(const Caller &caller, const QString &applicationRef);
 
     // Subscribes the caller to a build's log from after afterSeq (see BuildLogHub::subscribe). Checks that
-    // the caller may see the build first. Needs the log hub (Internal without).
+    // the caller may see the build first.
     std::unique_ptr<BuildLogSubscription> watchLog(const Caller &caller, const QString &buildId,
                                                    qint64 afterSeq, std::function<void()> onReady);
 
@@ -70,7 +70,7 @@ private:
     BuildExecutor &m_executor;
     EventHub &m_events;
     std::function<void()> m_scheduleNow;
-    BuildLogHub *m_logs;
+    BuildLogHub &m_logs;
 };
 
 } // namespace vitrine::usecases

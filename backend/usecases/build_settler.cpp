@@ -1,9 +1,10 @@
 #include "usecases/build_settler.h"
 
+#include "usecases/builder_logging.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
-#include <QLoggingCategory>
 
 #include <exception>
 #include <optional>
@@ -12,10 +13,6 @@ namespace vitrine::usecases {
 
 using domain::Build;
 using domain::BuildState;
-
-namespace {
-Q_LOGGING_CATEGORY(lcSettler, "vitrine.builder")
-} // namespace
 
 BuildSettler::BuildSettler(domain::Store &store, BuildLogHub &logHub, EventHub &eventHub,
                            domain::Notifier *notifier, QString dataDir)
@@ -32,7 +29,7 @@ void BuildSettler::announce(const QString &buildId, const QString &text)
     try {
         m_logHub.append(buildId, domain::LogStream::System, text);
     } catch (const std::exception &error) {
-        qCWarning(lcSettler, "build %s: cannot write to the log: %s", qPrintable(buildId), error.what());
+        qCWarning(lcBuilder, "build %s: cannot write to the log: %s", qPrintable(buildId), error.what());
     }
 }
 
@@ -50,7 +47,7 @@ Build BuildSettler::settle(const Build &build, const BuildOutcome &outcome, qint
         stored = m_store.findBuildById(build.id);
         application = m_store.findApplicationById(build.applicationId);
     } catch (const std::exception &error) {
-        qCWarning(lcSettler, "build %s could not be settled as %s: %s", qPrintable(build.id),
+        qCWarning(lcBuilder, "build %s could not be settled as %s: %s", qPrintable(build.id),
                   qPrintable(domain::buildStateName(outcome.state)), error.what());
         storeFailed = true;
     }
@@ -77,7 +74,7 @@ Build BuildSettler::settle(const Build &build, const BuildOutcome &outcome, qint
             break;
         }
     } else if (stored) {
-        qCInfo(lcSettler, "build %s was settled elsewhere as %s; keeping that", qPrintable(build.id),
+        qCInfo(lcBuilder, "build %s was settled elsewhere as %s; keeping that", qPrintable(build.id),
                qPrintable(domain::buildStateName(stored->state)));
         announce(build.id, stored->failureReason.isEmpty()
                                ? QStringLiteral("==> Stopped: the build is already %1")
@@ -88,7 +85,7 @@ Build BuildSettler::settle(const Build &build, const BuildOutcome &outcome, qint
     try {
         m_logHub.finish(build.id, finalState);
     } catch (const std::exception &error) {
-        qCWarning(lcSettler, "build %s: cannot finish the log: %s", qPrintable(build.id), error.what());
+        qCWarning(lcBuilder, "build %s: cannot finish the log: %s", qPrintable(build.id), error.what());
     }
 
     if (settledHere) {
@@ -113,7 +110,7 @@ Build BuildSettler::settle(const Build &build, const BuildOutcome &outcome, qint
             try {
                 m_notifier->notify(notification);
             } catch (const std::exception &error) {
-                qCWarning(lcSettler, "build %s: notifying failed: %s", qPrintable(build.id), error.what());
+                qCWarning(lcBuilder, "build %s: notifying failed: %s", qPrintable(build.id), error.what());
             }
         }
     }

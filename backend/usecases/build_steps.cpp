@@ -1,10 +1,11 @@
 #include "usecases/build_steps.h"
 
+#include "usecases/builder_logging.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
-#include <QLoggingCategory>
 #include <QUrl>
 
 #include <cmath>
@@ -19,8 +20,6 @@ using domain::Error;
 using domain::LogStream;
 
 namespace {
-Q_LOGGING_CATEGORY(lcBuildSteps, "vitrine.builder")
-
 // "34 KiB", "1.5 GiB": sizes as people read them.
 QString formatBytes(qint64 bytes)
 {
@@ -99,14 +98,14 @@ void removeWorkspace(const QString &path)
                                               QFile::ExeOwner);
     }
     if (!QDir(path).removeRecursively())
-        qCWarning(lcBuildSteps, "could not remove the workspace %s entirely", qPrintable(path));
+        qCWarning(lcBuilder, "could not remove the workspace %s entirely", qPrintable(path));
 }
 
 QString buildErrorMessage(const Error &error, const QString &buildId)
 {
     if (error.kind() != domain::ErrorKind::Internal)
         return error.message();
-    qCWarning(lcBuildSteps, "build %s: %s", qPrintable(buildId), qPrintable(error.message()));
+    qCWarning(lcBuilder, "build %s: %s", qPrintable(buildId), qPrintable(error.message()));
     return QStringLiteral("internal error");
 }
 

@@ -1,14 +1,13 @@
 #include "usecases/controller.h"
 
+#include "usecases/controller_logging.h"
+
 #include <QDir>
 #include <QFile>
-#include <QLoggingCategory>
 
 namespace vitrine::usecases {
 
 namespace {
-Q_LOGGING_CATEGORY(lcController, "vitrine.controller")
-
 const QString kScheduleKey = QStringLiteral("schedule");
 const QString kStaleBuildsKey = QStringLiteral("stale-builds");
 const QString kRoutesKey = QStringLiteral("routes");

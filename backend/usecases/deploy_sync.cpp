@@ -2,17 +2,15 @@
 // view of it.
 #include "domain/error.h"
 #include "usecases/controller.h"
+#include "usecases/controller_logging.h"
 
 #include <QFileInfo>
-#include <QLoggingCategory>
 
 #include <optional>
 
 namespace vitrine::usecases {
 
 namespace {
-Q_LOGGING_CATEGORY(lcDeploy, "vitrine.controller")
-
 // The build an application should serve: its newest SUCCEEDED build of the current commit and config.
 std::optional<domain::Build> deployTarget(domain::Store &store, const domain::Application &application)
 {
@@ -64,7 +62,7 @@ void Controller::syncDeploy(const QString &applicationId)
             }
             throw;
         }
-        qCInfo(lcDeploy).noquote() << application->name << "now serves build" << target->id;
+        qCInfo(lcController).noquote() << application->name << "now serves build" << target->id;
         publishApplicationEvent(domain::EventType::ApplicationDeployed, *application, target->id);
         triggerRoutes();
     } else if (!wasOnDisk) {

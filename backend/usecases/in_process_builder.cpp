@@ -1,11 +1,11 @@
 #include "usecases/in_process_builder.h"
 
 #include "domain/error.h"
+#include "usecases/builder_logging.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QLoggingCategory>
 
 #include <algorithm>
 #include <atomic>
@@ -20,8 +20,6 @@ using domain::Error;
 using domain::LogStream;
 
 namespace {
-Q_LOGGING_CATEGORY(lcBuilder, "vitrine.builder")
-
 const QString kCanceledReason = QStringLiteral("canceled");
 
 } // namespace

@@ -31,6 +31,11 @@ Page<T> toPage(QList<T> items, const domain::PageQuery &query);
 
 QString pageTokenAfter(const QString &name);
 
+// The same for builds, listed newest first: a build page token names the last build of the previous page by
+// its queuedAt and id, and the query asks for the builds after it.
+domain::BuildPageQuery toBuildPageQuery(const PageRequest &request);
+QString buildPageTokenAfter(const domain::Build &build);
+
 template<typename T>
 Page<T> toPage(QList<T> items, const domain::PageQuery &query)
 {

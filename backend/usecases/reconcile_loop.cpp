@@ -1,17 +1,12 @@
 #include "usecases/reconcile_loop.h"
 
 #include "domain/error.h"
-
-#include <QLoggingCategory>
+#include "usecases/controller_logging.h"
 
 #include <algorithm>
 #include <exception>
 
 namespace vitrine::usecases {
-
-namespace {
-Q_LOGGING_CATEGORY(lcLoop, "vitrine.controller")
-} // namespace
 
 ReconcileLoop::ReconcileLoop(Options options, ListKeys listKeys, Reconcile reconcile)
     : m_options(std::move(options))
@@ -117,7 +112,7 @@ void ReconcileLoop::fullPass()
         keys = m_listKeys();
     } catch (const std::exception &error) {
         // The next pass tries again; the keys already queued still run.
-        qCWarning(lcLoop) << m_options.name << "could not list keys:" << error.what();
+        qCWarning(lcController) << m_options.name << "could not list keys:" << error.what();
         return;
     }
     {
@@ -168,10 +163,10 @@ void ReconcileLoop::runWorker()
             m_reconcile(key);
         } catch (const domain::Error &error) {
             failed = true;
-            qCWarning(lcLoop).noquote() << m_options.name << key << "failed:" << error.message();
+            qCWarning(lcController).noquote() << m_options.name << key << "failed:" << error.message();
         } catch (const std::exception &error) {
             failed = true;
-            qCWarning(lcLoop).noquote() << m_options.name << key << "failed:" << error.what();
+            qCWarning(lcController).noquote() << m_options.name << key << "failed:" << error.what();
         }
 
         lock.lock();

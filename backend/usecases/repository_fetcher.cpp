@@ -2,15 +2,13 @@
 // applications' refs points at.
 #include "domain/error.h"
 #include "usecases/controller.h"
+#include "usecases/controller_logging.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
 
 namespace vitrine::usecases {
 
 namespace {
-Q_LOGGING_CATEGORY(lcFetch, "vitrine.controller")
-
 // The commit an application's ref names: a full ref ("refs/heads/main", "HEAD") as it is, else a branch,
 // else a tag. Empty when the remote has no such ref.
 QString resolveRef(const QMap<QString, QString> &refs, const QString &ref)
@@ -48,7 +46,7 @@ void Controller::fetchRepository(const QString &repositoryId)
     m_store.recordFetch(repositoryId, QDateTime::currentDateTimeUtc(), error);
     if (!error.isEmpty()) {
         const auto delay = m_fetchSchedule.failed(repositoryId, startedAt, FetchSchedule::Clock::now());
-        qCWarning(lcFetch).noquote() << "fetching repository" << repository->name << "failed:" << error;
+        qCWarning(lcController).noquote() << "fetching repository" << repository->name << "failed:" << error;
         m_fetchLoop.triggerAfter(repositoryId, delay);
         return;
     }
@@ -63,7 +61,7 @@ void Controller::fetchRepository(const QString &repositoryId)
             if (commit.isEmpty() || commit == application.currentCommit)
                 continue;
             m_store.setApplicationCommit(application.id, commit);
-            qCInfo(lcFetch).noquote() << application.name << "is now at" << commit;
+            qCInfo(lcController).noquote() << application.name << "is now at" << commit;
             m_registrationLoop.trigger(application.id);
         }
         if (applications.size() < page.limit)

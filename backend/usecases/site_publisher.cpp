@@ -2,20 +2,16 @@
 
 #include "domain/error.h"
 #include "domain/ids.h"
+#include "usecases/controller_logging.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QLoggingCategory>
 
 #include <algorithm>
 
 namespace vitrine::usecases {
 
 using domain::Error;
-
-namespace {
-Q_LOGGING_CATEGORY(lcSites, "vitrine.controller")
-} // namespace
 
 SitePublisher::SitePublisher(domain::ArtifactArchive &archive, QString dataDir, int retention,
                              domain::ExtractLimits limits)
@@ -55,8 +51,8 @@ QString SitePublisher::publish(const domain::Application &application, const dom
     if (!QDir().mkpath(applicationDirectory(application.name)))
         throw Error::internal(QStringLiteral("cannot create %1").arg(applicationDirectory(application.name)));
     m_archive.unpack(QDir(m_dataDir).filePath(artifactPath), directory, m_limits);
-    qCInfo(lcSites).noquote() << "published build" << build.id << "of" << application.name << "to"
-                              << directory;
+    qCInfo(lcController).noquote() << "published build" << build.id << "of" << application.name << "to"
+                                   << directory;
     return directory;
 }
 
@@ -86,10 +82,10 @@ void SitePublisher::prune(const QString &applicationName, const QStringList &ser
             continue;
         }
         if (QDir(version.filePath()).removeRecursively())
-            qCInfo(lcSites).noquote()
+            qCInfo(lcController).noquote()
                 << "removed old version" << version.fileName() << "of" << applicationName;
         else
-            qCWarning(lcSites).noquote() << "could not remove" << version.filePath();
+            qCWarning(lcController).noquote() << "could not remove" << version.filePath();
     }
 }
 
@@ -97,7 +93,7 @@ void SitePublisher::removeApplication(const QString &applicationName)
 {
     const QString directory = applicationDirectory(applicationName);
     if (QFileInfo::exists(directory) && !QDir(directory).removeRecursively())
-        qCWarning(lcSites).noquote() << "could not remove" << directory;
+        qCWarning(lcController).noquote() << "could not remove" << directory;
 }
 
 } // namespace vitrine::usecases

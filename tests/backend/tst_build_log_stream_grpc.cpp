@@ -179,7 +179,7 @@ private:
     usecases::TokenService m_tokens{m_store};
     usecases::RepositoryService m_repositories{m_store, usecases::RepositoryPolicy{}};
     usecases::ApplicationService m_applications{m_store};
-    usecases::BuildService m_builds{m_store, m_executor, m_eventHub, {}, &m_logHub};
+    usecases::BuildService m_builds{m_store, m_executor, m_eventHub, {}, m_logHub};
     adapters::grpc::GrpcServer m_server{
         adapters::grpc::UseCases{m_auth, m_users, m_tokens, m_repositories, m_applications, m_builds},
         adapters::grpc::SystemFacts{}};

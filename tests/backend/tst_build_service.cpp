@@ -1,9 +1,11 @@
+#include "adapters/logfiles/file_build_log_store.h"
 #include "domain/error.h"
 #include "domain/ids.h"
 #include "fake_store.h"
 #include "usecases/build_service.h"
 
 #include <QSet>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace vitrine;
@@ -47,8 +49,11 @@ struct Platform {
     tests::FakeStore store;
     FakeExecutor executor;
     usecases::EventHub events;
+    QTemporaryDir logDirectory;
+    adapters::logfiles::FileBuildLogStore logStore{logDirectory.path()};
+    usecases::BuildLogHub logs{logStore};
     int scheduleRequests = 0;
-    usecases::BuildService builds{store, executor, events, [this] { ++scheduleRequests; }};
+    usecases::BuildService builds{store, executor, events, [this] { ++scheduleRequests; }, logs};
     std::unique_ptr<usecases::EventSubscription> watcher =
         events.subscribe([](const domain::Event &) { return true; }, std::nullopt, [] {});
 

@@ -1,4 +1,5 @@
 #include "adapters/http/http_server.h"
+#include "adapters/logfiles/file_build_log_store.h"
 #include "domain/ids.h"
 #include "domain/token.h"
 #include "fake_store.h"
@@ -7,6 +8,7 @@
 #include <QJsonObject>
 #include <QNetworkRequest>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
@@ -43,6 +45,9 @@ private:
     std::unique_ptr<tests::FakeStore> m_store;
     std::unique_ptr<usecases::EventHub> m_events;
     std::unique_ptr<IdleExecutor> m_executor;
+    QTemporaryDir m_logDirectory;
+    std::unique_ptr<adapters::logfiles::FileBuildLogStore> m_logStore;
+    std::unique_ptr<usecases::BuildLogHub> m_logs;
     std::unique_ptr<usecases::AuthService> m_auth;
     std::unique_ptr<usecases::BuildService> m_builds;
     std::unique_ptr<adapters::http::HttpServer> m_server;
@@ -55,7 +60,9 @@ void TestHttpEventFeed::init()
     m_events = std::make_unique<usecases::EventHub>();
     m_executor = std::make_unique<IdleExecutor>();
     m_auth = std::make_unique<usecases::AuthService>(*m_store);
-    m_builds = std::make_unique<usecases::BuildService>(*m_store, *m_executor, *m_events, nullptr);
+    m_logStore = std::make_unique<adapters::logfiles::FileBuildLogStore>(m_logDirectory.path());
+    m_logs = std::make_unique<usecases::BuildLogHub>(*m_logStore);
+    m_builds = std::make_unique<usecases::BuildService>(*m_store, *m_executor, *m_events, nullptr, *m_logs);
     m_server = std::make_unique<adapters::http::HttpServer>(*m_store, QStringLiteral("test"), nullptr,
                                                             m_auth.get(), m_builds.get());
     m_port = m_server->listen(QHostAddress::LocalHost, 0);

@@ -1,0 +1,7 @@
+#include "usecases/controller_logging.h"
+
+namespace vitrine::usecases {
+
+Q_LOGGING_CATEGORY(lcController, "vitrine.controller")
+
+} // namespace vitrine::usecases
