@@ -188,14 +188,16 @@ on_exit() {
 announce_and_start_desktop() {
     local desktop=$BUILD_DIR/desktop/app/vitrine
     local cli=$BUILD_DIR/cli/vitrinectl
-    local grpc http token_file=$DATA_DIR/admin.token
+    local grpc http router token_file=$DATA_DIR/admin.token
     grpc=$(dialable "$(ready_field grpc)")
     http=$(dialable "$(ready_field http)")
+    router=$(dialable "$(ready_field router)")
     cat <<EOF
 
 Vitrine is running (Ctrl+C stops it).
   gRPC API     $grpc
-  HTTP         http://$http/healthz
+  HTTP         http://$http/healthz (webhooks: http://$http/webhooks/github, …/gitea)
+  sites        http://NAME.localhost:${router##*:} (an app NAME, through the router at $router)
   data         ${DATA_DIR#"$ROOT"/}
   server log   ${SERVER_LOG#"$ROOT"/}
   admin token  ${token_file#"$ROOT"/}
