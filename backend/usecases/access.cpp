@@ -64,6 +64,17 @@ domain::Application requireVisibleApplication(domain::Store &store, const Caller
     return application;
 }
 
+domain::Repository requireRepositoryOfBuild(domain::Store &store, const domain::Build &build)
+{
+    const std::optional<domain::Application> application = store.findApplicationById(build.applicationId);
+    if (!application)
+        throw Error::failedPrecondition(QStringLiteral("the application no longer exists"));
+    std::optional<domain::Repository> repository = store.findRepositoryById(application->repositoryId);
+    if (!repository)
+        throw Error::failedPrecondition(QStringLiteral("the application's repository no longer exists"));
+    return *std::move(repository);
+}
+
 bool canSee(const Caller &caller, const QStringList &ownerIds)
 {
     return caller.isAdmin() || ownerIds.contains(caller.user.id);

@@ -29,6 +29,10 @@ domain::Application requireApplication(domain::Store &store, const QString &ref)
 domain::Repository requireVisibleRepository(domain::Store &store, const Caller &caller, const QString &ref);
 domain::Application requireVisibleApplication(domain::Store &store, const Caller &caller, const QString &ref);
 
+// The repository a build checks out, found through its application. Throws FailedPrecondition when either
+// was deleted since the build was queued.
+domain::Repository requireRepositoryOfBuild(domain::Store &store, const domain::Build &build);
+
 bool canSee(const Caller &caller, const QStringList &ownerIds);
 
 // Whether ref (an id or a name) names this user; needs no store, so a member asking about someone else

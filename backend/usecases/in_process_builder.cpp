@@ -1,6 +1,7 @@
 #include "usecases/in_process_builder.h"
 
 #include "domain/error.h"
+#include "usecases/access.h"
 #include "usecases/builder_logging.h"
 
 #include <QDateTime>
@@ -223,18 +224,12 @@ private:
 BuildOutcome InProcessBuilder::runSteps(Job &job, const QString &workspace)
 {
     const Build &build = job.build;
-    const std::optional<domain::Application> application = m_store.findApplicationById(build.applicationId);
-    if (!application)
-        throw Error::failedPrecondition(QStringLiteral("the application no longer exists"));
-    const std::optional<domain::Repository> repository =
-        m_store.findRepositoryById(application->repositoryId);
-    if (!repository)
-        throw Error::failedPrecondition(QStringLiteral("the application's repository no longer exists"));
+    const domain::Repository repository = access::requireRepositoryOfBuild(m_store, build);
 
     const QString artifactPath = QStringLiteral("artifacts/%1.tar.gz").arg(build.id);
     JobReport<Job> report(m_logHub, job);
     std::optional<BuildOutcome> outcome =
-        m_steps.run(build, repository->url, m_options.limits, workspace,
+        m_steps.run(build, repository.url, m_options.limits, workspace,
                     QDir(m_options.dataDir).filePath(artifactPath), report, job.stop);
     if (!outcome)
         return job.stoppedOutcome();

@@ -1,6 +1,7 @@
 #include "usecases/remote_builder_pool.h"
 
 #include "domain/error.h"
+#include "usecases/access.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -9,7 +10,6 @@
 #include <QLoggingCategory>
 
 #include <exception>
-#include <optional>
 
 namespace vitrine::usecases {
 
@@ -48,13 +48,7 @@ int RemoteBuilderPool::freeSlots() const
 
 void RemoteBuilderPool::start(const Build &build)
 {
-    const std::optional<domain::Application> application = m_store.findApplicationById(build.applicationId);
-    if (!application)
-        throw Error::failedPrecondition(QStringLiteral("the application no longer exists"));
-    const std::optional<domain::Repository> repository =
-        m_store.findRepositoryById(application->repositoryId);
-    if (!repository)
-        throw Error::failedPrecondition(QStringLiteral("the application's repository no longer exists"));
+    const domain::Repository repository = access::requireRepositoryOfBuild(m_store, build);
 
     const std::lock_guard lock(m_mutex);
     Builder *chosen = nullptr;
@@ -69,7 +63,7 @@ void RemoteBuilderPool::start(const Build &build)
     running.build = build;
     running.clock.start();
     chosen->builds.insert(build.id, running);
-    chosen->link->sendJob(RemoteJob{build, repository->url, m_options.limits});
+    chosen->link->sendJob(RemoteJob{build, repository.url, m_options.limits});
     qCInfo(lcRemoteBuilders, "build %s of %s went to remote builder %s", qPrintable(build.id),
            qPrintable(build.applicationName), qPrintable(chosen->name));
 }

@@ -198,6 +198,49 @@ void setTokenTime(SqlConnection &connection, const QString &column, const QStrin
         throw domain::Error::notFound(QStringLiteral("token"), id);
 }
 
+// Repositories and applications keep their owners alike, in a table `<kind>_owners` (<kind>_id, user_id).
+void writeOwners(SqlConnection &connection, const QString &kind, const QString &id,
+                 const QStringList &ownerIds)
+{
+    const QStringList distinctIds = withoutDuplicates(ownerIds);
+    requireUsers(connection, distinctIds);
+    const QString insert = QStringLiteral("INSERT INTO %1_owners (%1_id, user_id) VALUES (?, ?)").arg(kind);
+    for (const QString &userId : distinctIds)
+        connection.run(insert, {id, userId});
+}
+
+// Fills ownerIds and ownerNames (sorted by user name) of the loaded `entities`, whose ids the statement
+// `selectedIds` picks again.
+template<typename Entity>
+void readOwners(SqlConnection &connection, const QString &kind, const QString &selectedIds,
+                const QVariantList &values, const QHash<QString, qsizetype> &indexById,
+                QList<Entity> &entities)
+{
+    Rows owners = connection.run(QStringLiteral("SELECT o.%1_id, u.id, u.name FROM %1_owners o "
+                                                "JOIN users u ON u.id = o.user_id WHERE o.%1_id IN (%2) "
+                                                "ORDER BY u.name")
+                                     .arg(kind, selectedIds),
+                                 values);
+    while (owners.next()) {
+        Entity &entity = entities[indexById.value(owners.value(0).toString())];
+        entity.ownerIds << owners.value(1).toString();
+        entity.ownerNames << owners.value(2).toString();
+    }
+}
+
+// Names of the rows of `table` whose only owner is userId: they would be left without one.
+QStringList namesOwnedOnlyBy(SqlConnection &connection, const QString &table, const QString &kind,
+                             const QString &userId)
+{
+    return names(connection,
+                 QStringLiteral("SELECT t.name FROM %1 t "
+                                "JOIN %2_owners o ON o.%2_id = t.id AND o.user_id = ? "
+                                "WHERE NOT EXISTS (SELECT 1 FROM %2_owners x "
+                                "WHERE x.%2_id = t.id AND x.user_id <> ?) ORDER BY t.name")
+                     .arg(table, kind),
+                 {userId, userId});
+}
+
 QList<Repository> loadRepositories(SqlConnection &connection, const Selection &selection)
 {
     QList<Repository> repositories;
@@ -227,18 +270,10 @@ QList<Repository> loadRepositories(SqlConnection &connection, const Selection &s
     if (repositories.isEmpty())
         return repositories;
 
-    Rows owners = connection.run(
-        QStringLiteral(
-            "SELECT o.repository_id, u.id, u.name FROM repository_owners o JOIN users u ON u.id = o.user_id "
-            "WHERE o.repository_id IN (SELECT r.id FROM repositories r WHERE %1 ORDER BY r.name LIMIT ?) "
-            "ORDER BY u.name")
-            .arg(selection.where),
-        selection.valuesWithLimit());
-    while (owners.next()) {
-        Repository &repository = repositories[indexById.value(owners.value(0).toString())];
-        repository.ownerIds << owners.value(1).toString();
-        repository.ownerNames << owners.value(2).toString();
-    }
+    readOwners(connection, QStringLiteral("repository"),
+               QStringLiteral("SELECT r.id FROM repositories r WHERE %1 ORDER BY r.name LIMIT ?")
+                   .arg(selection.where),
+               selection.valuesWithLimit(), indexById, repositories);
     return repositories;
 }
 
@@ -247,16 +282,6 @@ std::optional<Repository> loadRepository(SqlConnection &connection, const QStrin
     const QList<Repository> found =
         loadRepositories(connection, {QStringLiteral("r.%1 = ?").arg(column), {key}});
     return found.isEmpty() ? std::nullopt : std::optional(found.first());
-}
-
-void writeRepositoryOwners(SqlConnection &connection, const Repository &repository)
-{
-    const QStringList ownerIds = withoutDuplicates(repository.ownerIds);
-    requireUsers(connection, ownerIds);
-    for (const QString &userId : ownerIds) {
-        connection.run(QStringLiteral("INSERT INTO repository_owners (repository_id, user_id) VALUES (?, ?)"),
-                       {repository.id, userId});
-    }
 }
 
 Application applicationFrom(const Rows &rows)
@@ -352,17 +377,7 @@ QList<Application> loadApplications(SqlConnection &connection, const Selection &
             applications[indexById.value(env.value(0).toString())].env.insert(env.value(1).toString(),
                                                                               env.value(2).toString());
     }
-    Rows owners =
-        connection.run(QStringLiteral("SELECT o.application_id, u.id, u.name FROM application_owners o "
-                                      "JOIN users u ON u.id = o.user_id WHERE o.application_id IN (%1) "
-                                      "ORDER BY u.name")
-                           .arg(selected),
-                       values);
-    while (owners.next()) {
-        Application &application = applications[indexById.value(owners.value(0).toString())];
-        application.ownerIds << owners.value(1).toString();
-        application.ownerNames << owners.value(2).toString();
-    }
+    readOwners(connection, QStringLiteral("application"), selected, values, indexById, applications);
     return applications;
 }
 
@@ -415,13 +430,7 @@ void writeApplicationParts(SqlConnection &connection, const Application &applica
             QStringLiteral("INSERT INTO application_env (application_id, name, value) VALUES (?, ?, ?)"),
             {application.id, text(it.key()), text(it.value())});
     }
-    const QStringList ownerIds = withoutDuplicates(application.ownerIds);
-    requireUsers(connection, ownerIds);
-    for (const QString &userId : ownerIds) {
-        connection.run(
-            QStringLiteral("INSERT INTO application_owners (application_id, user_id) VALUES (?, ?)"),
-            {application.id, userId});
-    }
+    writeOwners(connection, QStringLiteral("application"), application.id, application.ownerIds);
 }
 
 void deleteApplicationParts(SqlConnection &connection, const QString &applicationId)
@@ -883,7 +892,7 @@ void SqlStore::insertRepository(const Repository &repository)
                        {repository.id, text(repository.name), text(repository.url),
                         domain::repositoryUrlKey(repository.url), text(repository.webhookSecret), createdAt,
                         createdAt, timestamp(repository.lastFetchedAt), text(repository.lastFetchError)});
-        writeRepositoryOwners(connection, repository);
+        writeOwners(connection, QStringLiteral("repository"), repository.id, repository.ownerIds);
     });
 }
 
@@ -932,7 +941,7 @@ void SqlStore::updateRepository(const Repository &repository)
         }
         connection.run(QStringLiteral("DELETE FROM repository_owners WHERE repository_id = ?"),
                        {repository.id});
-        writeRepositoryOwners(connection, repository);
+        writeOwners(connection, QStringLiteral("repository"), repository.id, repository.ownerIds);
     });
 }
 
@@ -1083,24 +1092,16 @@ void SqlStore::deleteApplication(const QString &id)
 QStringList SqlStore::repositoriesOwnedOnlyBy(const QString &userId)
 {
     return withConnection([&](SqlConnection &connection) {
-        return names(connection,
-                     QStringLiteral("SELECT r.name FROM repositories r "
-                                    "JOIN repository_owners o ON o.repository_id = r.id AND o.user_id = ? "
-                                    "WHERE NOT EXISTS (SELECT 1 FROM repository_owners x "
-                                    "WHERE x.repository_id = r.id AND x.user_id <> ?) ORDER BY r.name"),
-                     {userId, userId});
+        return namesOwnedOnlyBy(connection, QStringLiteral("repositories"), QStringLiteral("repository"),
+                                userId);
     });
 }
 
 QStringList SqlStore::applicationsOwnedOnlyBy(const QString &userId)
 {
     return withConnection([&](SqlConnection &connection) {
-        return names(connection,
-                     QStringLiteral("SELECT a.name FROM applications a "
-                                    "JOIN application_owners o ON o.application_id = a.id AND o.user_id = ? "
-                                    "WHERE NOT EXISTS (SELECT 1 FROM application_owners x "
-                                    "WHERE x.application_id = a.id AND x.user_id <> ?) ORDER BY a.name"),
-                     {userId, userId});
+        return namesOwnedOnlyBy(connection, QStringLiteral("applications"), QStringLiteral("application"),
+                                userId);
     });
 }
 
