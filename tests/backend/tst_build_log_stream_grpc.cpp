@@ -3,6 +3,7 @@
 #include "adapters/store/sql_store.h"
 #include "domain/ids.h"
 #include "domain/token.h"
+#include "store_fixtures.h"
 #include "usecases/build_log_hub.h"
 #include "usecases/event_hub.h"
 #include "vitrine/v1/builds.grpc.pb.h"
@@ -66,13 +67,7 @@ public:
     QString addBuild(const QString &applicationName, BuildState state)
     {
         const domain::Application application = *m_store.findApplicationByName(applicationName);
-        domain::Build build;
-        build.id = domain::newId(domain::idprefix::kBuild);
-        build.applicationId = application.id;
-        build.commit = kCommit;
-        build.configHash = application.configHash;
-        build.state = state;
-        build.ownerKey = application.ownerIds.value(0);
+        const domain::Build build = tests::newBuild(application, kCommit, state);
         m_store.insertBuild(build);
         return build.id;
     }
@@ -133,12 +128,7 @@ public:
 private:
     void addUser(const QString &name, domain::Role role)
     {
-        domain::User user;
-        user.id = domain::newId(domain::idprefix::kUser);
-        user.name = name;
-        user.role = role;
-        m_store.insertUser(user);
-
+        const domain::User user = tests::addUser(m_store, name, role);
         const QString secret = domain::newTokenSecret();
         domain::Token token;
         token.id = domain::newId(domain::idprefix::kToken);
@@ -150,20 +140,11 @@ private:
 
     void addApplication(const QString &name, const QString &owner)
     {
-        domain::Repository repository;
-        repository.id = domain::newId(domain::idprefix::kRepository);
-        repository.name = name + QStringLiteral("-repo");
-        repository.url = QStringLiteral("https://git.example/%1.git").arg(name);
-        repository.ownerIds = {m_store.findUserByName(owner)->id};
-        m_store.insertRepository(repository);
-
-        domain::Application application;
-        application.id = domain::newId(domain::idprefix::kApplication);
-        application.name = name;
-        application.repositoryId = repository.id;
-        application.ref = QStringLiteral("main");
-        application.configHash = QStringLiteral("hash-of-") + name;
-        application.ownerIds = repository.ownerIds;
+        const domain::Repository repository = tests::addRepository(
+            m_store, name + QStringLiteral("-repo"), QStringLiteral("https://git.example/%1.git").arg(name),
+            {m_store.findUserByName(owner)->id});
+        domain::Application application =
+            tests::newApplication(repository, name, QStringLiteral("hash-of-") + name);
         application.websites = {domain::Website{.fqdn = name + QStringLiteral(".localhost")}};
         m_store.insertApplication(application);
     }

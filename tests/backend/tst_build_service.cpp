@@ -2,7 +2,9 @@
 #include "domain/error.h"
 #include "domain/ids.h"
 #include "fake_store.h"
+#include "store_fixtures.h"
 #include "usecases/build_service.h"
+#include "verify_error.h"
 
 #include <QSet>
 #include <QTemporaryDir>
@@ -12,18 +14,6 @@ using namespace vitrine;
 using domain::BuildState;
 using domain::ErrorKind;
 using usecases::Caller;
-
-#define VERIFY_ERROR(expression, expectedKind, messagePart)                                                  \
-    do {                                                                                                     \
-        try {                                                                                                \
-            expression;                                                                                      \
-        } catch (const domain::Error &error) {                                                               \
-            QCOMPARE(int(error.kind()), int(expectedKind));                                                  \
-            QVERIFY2(error.message().contains(messagePart), qPrintable(error.message()));                    \
-            break;                                                                                           \
-        }                                                                                                    \
-        QFAIL("no error from: " #expression);                                                                \
-    } while (false)
 
 namespace {
 
@@ -59,42 +49,23 @@ struct Platform {
 
     Platform()
     {
-        addUser(QStringLiteral("root"), domain::Role::Admin);
-        addUser(QStringLiteral("alice"), domain::Role::Member);
-        addUser(QStringLiteral("bob"), domain::Role::Member);
+        tests::addUser(store, QStringLiteral("root"), domain::Role::Admin);
+        tests::addUser(store, QStringLiteral("alice"), domain::Role::Member);
+        tests::addUser(store, QStringLiteral("bob"), domain::Role::Member);
         addApplication(QStringLiteral("site"), QStringLiteral("alice"));
         addApplication(QStringLiteral("blog"), QStringLiteral("bob"));
     }
 
-    void addUser(const QString &name, domain::Role role)
-    {
-        domain::User user;
-        user.id = domain::newId(domain::idprefix::kUser);
-        user.name = name;
-        user.role = role;
-        user.createdAt = QDateTime::currentDateTimeUtc();
-        store.insertUser(user);
-    }
-
     void addApplication(const QString &name, const QString &owner)
     {
-        domain::Repository repository;
-        repository.id = domain::newId(domain::idprefix::kRepository);
-        repository.name = name + QStringLiteral("-repo");
-        repository.url = QStringLiteral("https://git.example/%1.git").arg(name);
-        repository.ownerIds = {store.findUserByName(owner)->id};
-        store.insertRepository(repository);
-
-        domain::Application application;
-        application.id = domain::newId(domain::idprefix::kApplication);
-        application.name = name;
-        application.repositoryId = repository.id;
-        application.ref = QStringLiteral("main");
+        const domain::Repository repository = tests::addRepository(
+            store, name + QStringLiteral("-repo"), QStringLiteral("https://git.example/%1.git").arg(name),
+            {store.findUserByName(owner)->id});
+        domain::Application application =
+            tests::newApplication(repository, name, QStringLiteral("hash-of-") + name);
         application.build.type = domain::BuildType::StaticCmd;
         application.build.buildCommand = QStringLiteral("make");
         application.env = {{QStringLiteral("MODE"), QStringLiteral("prod")}};
-        application.configHash = QStringLiteral("hash-of-") + name;
-        application.ownerIds = repository.ownerIds;
         store.insertApplication(application);
     }
 
@@ -104,13 +75,7 @@ struct Platform {
     QString addBuild(const QString &applicationName, BuildState state, int age = 0)
     {
         const domain::Application application = *store.findApplicationByName(applicationName);
-        domain::Build build;
-        build.id = domain::newId(domain::idprefix::kBuild);
-        build.applicationId = application.id;
-        build.commit = kCommit;
-        build.configHash = application.configHash;
-        build.state = state;
-        build.ownerKey = application.ownerIds.value(0);
+        domain::Build build = tests::newBuild(application, kCommit, state);
         build.queuedAt = QDateTime::currentDateTimeUtc().addSecs(-age);
         store.insertBuild(build);
         return build.id;

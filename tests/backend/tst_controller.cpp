@@ -4,6 +4,7 @@
 #include "adapters/store/sql_store.h"
 #include "domain/ids.h"
 #include "git_fixture.h"
+#include "store_fixtures.h"
 #include "usecases/application_service.h"
 #include "usecases/build_executor.h"
 #include "usecases/controller.h"
@@ -118,9 +119,9 @@ struct Platform {
 
     Platform()
     {
-        addUser(QStringLiteral("root"), domain::Role::Admin);
-        addUser(QStringLiteral("alice"), domain::Role::Member);
-        addUser(QStringLiteral("bob"), domain::Role::Member);
+        tests::addUser(store, QStringLiteral("root"), domain::Role::Admin);
+        tests::addUser(store, QStringLiteral("alice"), domain::Role::Member);
+        tests::addUser(store, QStringLiteral("bob"), domain::Role::Member);
         repositoryId = addRepository(QStringLiteral("site"), git.bareUrl());
     }
 
@@ -132,27 +133,14 @@ struct Platform {
 
     QString dataDir() const { return dir.filePath(QStringLiteral("data")); }
 
-    void addUser(const QString &name, domain::Role role)
-    {
-        domain::User user;
-        user.id = domain::newId(domain::idprefix::kUser);
-        user.name = name;
-        user.role = role;
-        store.insertUser(user);
-    }
-
     QString userId(const QString &name) { return store.findUserByName(name)->id; }
     usecases::Caller root() { return usecases::Caller{*store.findUserByName(QStringLiteral("root"))}; }
 
     QString addRepository(const QString &name, const QString &url)
     {
-        domain::Repository repository;
-        repository.id = domain::newId(domain::idprefix::kRepository);
-        repository.name = name;
-        repository.url = url;
-        repository.ownerIds = {userId(QStringLiteral("alice")), userId(QStringLiteral("bob"))};
-        store.insertRepository(repository);
-        return repository.id;
+        return tests::addRepository(store, name, url,
+                                    {userId(QStringLiteral("alice")), userId(QStringLiteral("bob"))})
+            .id;
     }
 
     domain::Application createApp(const QString &name, const QString &ref = QStringLiteral("main"),

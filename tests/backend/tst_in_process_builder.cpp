@@ -6,6 +6,7 @@
 #include "domain/error.h"
 #include "domain/ids.h"
 #include "git_fixture.h"
+#include "store_fixtures.h"
 #include "usecases/in_process_builder.h"
 
 #include <QDir>
@@ -134,6 +135,9 @@ private:
     void makeBuilder(int slotCount = 2, int timeoutSeconds = 600);
     // A build of the app at `commit`, QUEUED and then moved to BUILDING as the scheduler does.
     Build buildingBuild(const BuildConfig &config, const QString &commit, const EnvVars &env = {});
+    // A building build of a fresh commit whose command says "started" and then sleeps until stopped, tagged
+    // with marker so processWithMarkerRuns finds its processes.
+    Build sleepingBuild(const QByteArray &marker);
     // Starts the build and waits until onSettled reported it; returns it as stored.
     Build runToTheEnd(const Build &build);
     bool settled(const QString &buildId);
@@ -180,23 +184,13 @@ void TestInProcessBuilder::init()
     QVERIFY(QDir().mkpath(gitDir));
     m_git = std::make_unique<GitFixture>(gitDir);
 
-    m_owner = User{newId(idprefix::kUser), QStringLiteral("alice"), Role::Member, {}};
-    m_store->insertUser(m_owner);
-    Repository repository;
-    repository.id = newId(idprefix::kRepository);
-    repository.name = QStringLiteral("site");
-    repository.url = m_git->bareUrl();
-    repository.ownerIds = {m_owner.id};
-    m_store->insertRepository(repository);
-    m_application = Application{};
-    m_application.id = newId(idprefix::kApplication);
-    m_application.name = QStringLiteral("site");
-    m_application.repositoryId = repository.id;
-    m_application.ref = QStringLiteral("main");
+    m_owner = vitrine::tests::addUser(*m_store, QStringLiteral("alice"), Role::Member);
+    const Repository repository =
+        vitrine::tests::addRepository(*m_store, QStringLiteral("site"), m_git->bareUrl(), {m_owner.id});
+    m_application =
+        vitrine::tests::newApplication(repository, QStringLiteral("site"), QStringLiteral("config-hash"));
     m_application.build = staticConfig(QStringLiteral("."));
     m_application.websites = {Website{QStringLiteral("site.localhost"), QStringLiteral("/"), false}};
-    m_application.ownerIds = {m_owner.id};
-    m_application.configHash = QStringLiteral("config-hash");
     m_store->insertApplication(m_application);
 }
 
@@ -249,6 +243,15 @@ bool TestInProcessBuilder::settled(const QString &buildId)
     const std::lock_guard lock(m_settledMutex);
     return std::any_of(m_settled.cbegin(), m_settled.cend(),
                        [&](const Build &build) { return build.id == buildId; });
+}
+
+Build TestInProcessBuilder::sleepingBuild(const QByteArray &marker)
+{
+    const QString commit =
+        m_git->commit(QStringLiteral("main"), {{QStringLiteral("a.txt"), "a\n"}}, QStringLiteral("source"));
+    return buildingBuild(
+        commandConfig(QStringLiteral("echo started; sleep 1000; : %1").arg(QString::fromLatin1(marker))),
+        commit);
 }
 
 Build TestInProcessBuilder::runToTheEnd(const Build &build)
@@ -473,13 +476,9 @@ void TestInProcessBuilder::unsupportedBuildTypeFails()
 
 void TestInProcessBuilder::cancelStopsTheBuild()
 {
-    const QString commit =
-        m_git->commit(QStringLiteral("main"), {{QStringLiteral("a.txt"), "a\n"}}, QStringLiteral("source"));
     makeBuilder();
     const QByteArray marker = QUuid::createUuid().toByteArray(QUuid::Id128);
-    const Build build = buildingBuild(
-        commandConfig(QStringLiteral("echo started; sleep 1000; : %1").arg(QString::fromLatin1(marker))),
-        commit);
+    const Build build = sleepingBuild(marker);
     QVERIFY(!m_builder->cancel(build.id)); // not started here yet
 
     m_builder->start(build);
@@ -502,13 +501,9 @@ void TestInProcessBuilder::cancelStopsTheBuild()
 
 void TestInProcessBuilder::buildSettledElsewhereStopsAtTheNextHeartbeat()
 {
-    const QString commit =
-        m_git->commit(QStringLiteral("main"), {{QStringLiteral("a.txt"), "a\n"}}, QStringLiteral("source"));
     makeBuilder();
     const QByteArray marker = QUuid::createUuid().toByteArray(QUuid::Id128);
-    const Build build = buildingBuild(
-        commandConfig(QStringLiteral("echo started; sleep 1000; : %1").arg(QString::fromLatin1(marker))),
-        commit);
+    const Build build = sleepingBuild(marker);
     m_builder->start(build);
     waitForLogLine(build.id, QStringLiteral("started"));
 
@@ -570,13 +565,9 @@ void TestInProcessBuilder::freeSlotsFollowRunningBuilds()
 
 void TestInProcessBuilder::destructionCancelsRunningBuilds()
 {
-    const QString commit =
-        m_git->commit(QStringLiteral("main"), {{QStringLiteral("a.txt"), "a\n"}}, QStringLiteral("source"));
     makeBuilder();
     const QByteArray marker = QUuid::createUuid().toByteArray(QUuid::Id128);
-    const Build build = buildingBuild(
-        commandConfig(QStringLiteral("echo started; sleep 1000; : %1").arg(QString::fromLatin1(marker))),
-        commit);
+    const Build build = sleepingBuild(marker);
     m_builder->start(build);
     waitForLogLine(build.id, QStringLiteral("started"));
 

@@ -2,6 +2,7 @@
 #include "adapters/store/sql_store.h"
 #include "domain/error.h"
 #include "domain/ids.h"
+#include "store_fixtures.h"
 #include "usecases/remote_builder_pool.h"
 
 #include <QDir>
@@ -79,21 +80,11 @@ void TestRemoteBuilderPool::init()
     m_eventHub = std::make_unique<EventHub>();
     m_settler = std::make_unique<BuildSettler>(*m_store, *m_logHub, *m_eventHub, nullptr, m_root->path());
 
-    const User owner{newId(idprefix::kUser), QStringLiteral("alice"), Role::Member, {}};
-    m_store->insertUser(owner);
-    Repository repository;
-    repository.id = newId(idprefix::kRepository);
-    repository.name = QStringLiteral("site");
-    repository.url = QStringLiteral("https://git.example/site.git");
-    repository.ownerIds = {owner.id};
-    m_store->insertRepository(repository);
-    m_application = Application{};
-    m_application.id = newId(idprefix::kApplication);
-    m_application.name = QStringLiteral("site");
-    m_application.repositoryId = repository.id;
-    m_application.ref = QStringLiteral("main");
-    m_application.ownerIds = {owner.id};
-    m_application.configHash = QStringLiteral("config-hash");
+    const User owner = vitrine::tests::addUser(*m_store, QStringLiteral("alice"), Role::Member);
+    const Repository repository = vitrine::tests::addRepository(
+        *m_store, QStringLiteral("site"), QStringLiteral("https://git.example/site.git"), {owner.id});
+    m_application =
+        vitrine::tests::newApplication(repository, QStringLiteral("site"), QStringLiteral("config-hash"));
     m_store->insertApplication(m_application);
 }
 

@@ -3,11 +3,13 @@
 #include "domain/ids.h"
 #include "domain/validation.h"
 #include "fake_store.h"
+#include "store_fixtures.h"
 #include "usecases/application_service.h"
 #include "usecases/auth_service.h"
 #include "usecases/repository_service.h"
 #include "usecases/token_service.h"
 #include "usecases/user_service.h"
+#include "verify_error.h"
 
 #include <QTest>
 
@@ -17,19 +19,6 @@
 using namespace vitrine;
 using domain::ErrorKind;
 using usecases::Caller;
-
-// Evaluates expression and checks it throws domain::Error of that kind with messagePart in its message.
-#define VERIFY_ERROR(expression, expectedKind, messagePart)                                                  \
-    do {                                                                                                     \
-        try {                                                                                                \
-            expression;                                                                                      \
-        } catch (const domain::Error &error) {                                                               \
-            QCOMPARE(int(error.kind()), int(expectedKind));                                                  \
-            QVERIFY2(error.message().contains(messagePart), qPrintable(error.message()));                    \
-            break;                                                                                           \
-        }                                                                                                    \
-        QFAIL("no error from: " #expression);                                                                \
-    } while (false)
 
 using NewApplicationChange = std::function<void(usecases::NewApplication &)>;
 Q_DECLARE_METATYPE(NewApplicationChange)
@@ -47,19 +36,9 @@ struct Platform {
 
     Platform()
     {
-        addUser(QStringLiteral("root"), domain::Role::Admin);
-        addUser(QStringLiteral("alice"), domain::Role::Member);
-        addUser(QStringLiteral("bob"), domain::Role::Member);
-    }
-
-    void addUser(const QString &name, domain::Role role)
-    {
-        domain::User user;
-        user.id = domain::newId(domain::idprefix::kUser);
-        user.name = name;
-        user.role = role;
-        user.createdAt = QDateTime::currentDateTimeUtc();
-        store.insertUser(user);
+        tests::addUser(store, QStringLiteral("root"), domain::Role::Admin);
+        tests::addUser(store, QStringLiteral("alice"), domain::Role::Member);
+        tests::addUser(store, QStringLiteral("bob"), domain::Role::Member);
     }
 
     // As authenticated now, so a role change shows.
