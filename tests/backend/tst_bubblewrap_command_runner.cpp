@@ -1,4 +1,5 @@
 #include "adapters/sandbox/bubblewrap_command_runner.h"
+#include "processes.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -14,6 +15,7 @@
 using namespace vitrine::domain;
 using vitrine::adapters::sandbox::BubblewrapCommandRunner;
 using vitrine::adapters::sandbox::BubblewrapOptions;
+using vitrine::tests::processWithArgumentRuns;
 using Outcome = CommandResult::Outcome;
 
 Q_DECLARE_METATYPE(vitrine::domain::CommandResult::Outcome)
@@ -41,17 +43,6 @@ Run runCommand(BubblewrapCommandRunner &runner, const QString &command, const QS
         },
         canceled);
     return run;
-}
-
-bool processWithArgumentRuns(const QByteArray &argument)
-{
-    const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
-    for (const QString &pid : pids) {
-        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().split('\0').contains(argument))
-            return true;
-    }
-    return false;
 }
 
 } // namespace

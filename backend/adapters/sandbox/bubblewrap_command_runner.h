@@ -19,14 +19,8 @@ struct BubblewrapOptions {
     QString cgroupV2Parent;
 };
 
-// domain::CommandRunner on bubblewrap. The command runs as `sh -c COMMAND` in every namespace of its own
-// (user, pid, ipc, uts, cgroup, mount, and network unless allowNetwork), in a new session, and sees:
-// - its workspace, read-write at /workspace, the working directory;
-// - /usr read-only, with /bin, /sbin, /lib, /lib64… as on the host (symlinks into /usr, or read-only binds);
-// - from /etc only what tools need to run: passwd, group, nsswitch.conf, hosts, resolv.conf, the dynamic
-//   loader's cache, the Debian alternatives, TLS certificates, localtime;
-// - a private /tmp, its own /proc, a minimal /dev.
-// The environment holds only PATH, HOME=/workspace, LANG=C.UTF-8 and the given variables (which win).
+// domain::CommandRunner on bubblewrap. The command runs as `sh -c COMMAND` in a sandbox as SandboxCommand
+// (sandbox_process.h) describes, with a network namespace of its own unless allowNetwork.
 //
 // Every process the command starts is confined to the sandbox's pid namespace, which the kernel empties when
 // bwrap goes (--die-with-parent); cancel and the time limit kill bwrap, and run() returns once the

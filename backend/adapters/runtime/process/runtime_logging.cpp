@@ -1,0 +1,7 @@
+#include "adapters/runtime/process/runtime_logging.h"
+
+namespace vitrine::adapters::runtime {
+
+Q_LOGGING_CATEGORY(lcRuntime, "vitrine.runtime")
+
+} // namespace vitrine::adapters::runtime
