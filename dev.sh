@@ -19,7 +19,7 @@ readonly PACKAGES=(
     libqt6sql6-sqlite libqt6sql6-psql libqt6svg6
     libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
     libgit2-dev libarchive-dev libcurl4-openssl-dev libtomlplusplus-dev qtkeychain-qt6-dev
-    postgresql openssl libssl-dev caddy bubblewrap git
+    postgresql openssl libssl-dev caddy bubblewrap git python3
 )
 
 # ccache keys on paths: relative to the checkout, a fresh clone elsewhere still hits the cache.

@@ -5,6 +5,8 @@
 
 #include <QStringView>
 
+#include <cmath>
+#include <limits>
 #include <utility>
 
 namespace vitrine::cli {
@@ -30,6 +32,9 @@ const QString kDeployFlag = QStringLiteral("deploy");
 const QString kAutoSleepFlag = QStringLiteral("auto-sleep");
 const QString kSpaFlag = QStringLiteral("spa");
 const QString kNoSpaFlag = QStringLiteral("no-spa");
+const QString kHealthPathFlag = QStringLiteral("health-path");
+const QString kMemoryFlag = QStringLiteral("memory");
+const QString kCpusFlag = QStringLiteral("cpus");
 
 const Argument kApplicationArgument{.name = QStringLiteral("APP"),
                                     .description = QStringLiteral("The application's name or id")};
@@ -80,6 +85,44 @@ quint32 parseNumber(const Invocation &invocation, const QString &flag)
         throw UsageError(
             QStringLiteral("--%1: '%2' is not a whole number").arg(flag, invocation.value(flag)));
     return number;
+}
+
+// --cpus in cores, as a decimal ("0.5"), in the API's millicores (500).
+quint32 parseCpus(const Invocation &invocation)
+{
+    const QString text = invocation.value(kCpusFlag);
+    bool ok = false;
+    const double cores = text.toDouble(&ok);
+    if (!ok || !std::isfinite(cores) || cores < 0)
+        throw UsageError(
+            QStringLiteral("--%1: '%2' is not a number of cores, e.g. 0.5 or 2").arg(kCpusFlag, text));
+    const double millicores = std::round(cores * 1000);
+    if (std::abs(cores * 1000 - millicores) > 1e-6)
+        throw UsageError(
+            QStringLiteral("--%1: '%2' is finer than a thousandth of a core").arg(kCpusFlag, text));
+    if (millicores > std::numeric_limits<quint32>::max())
+        throw UsageError(QStringLiteral("--%1: '%2' is too many cores").arg(kCpusFlag, text));
+    return quint32(millicores);
+}
+
+// "0.5 cores" for 500 millicores.
+QString coresText(quint32 millicores)
+{
+    const double cores = millicores / 1000.0;
+    return QStringLiteral("%1 %2").arg(cores).arg(millicores == 1000 ? QStringLiteral("core")
+                                                                     : QStringLiteral("cores"));
+}
+
+// --health-path, --memory and --cpus, where given, on a create or an update request (same fields in both).
+template<typename Request>
+void applyRuntimeFlags(const Invocation &invocation, Request &request)
+{
+    if (invocation.has(kHealthPathFlag))
+        request.set_health_check_path(invocation.value(kHealthPathFlag).toStdString());
+    if (invocation.has(kMemoryFlag))
+        request.set_memory_limit_mb(parseNumber(invocation, kMemoryFlag));
+    if (invocation.has(kCpusFlag))
+        request.set_cpu_millicores(parseCpus(invocation));
 }
 
 bool hasBuildFlags(const Invocation &invocation)
@@ -164,6 +207,32 @@ QString textOrDash(const std::string &text)
     return text.empty() ? QStringLiteral("-") : QString::fromStdString(text);
 }
 
+// How a runtime application runs: its instance now, why it is stopped, what it serves, its limits.
+QList<std::pair<QString, QString>> runtimeFields(const v1::Application &application)
+{
+    QList<std::pair<QString, QString>> fields = {
+        {QStringLiteral("State"), textOrDash(application.runtime_state())},
+        {QStringLiteral("Restarts"), QString::number(application.restart_count())},
+    };
+    if (!application.stopped_reason().empty())
+        fields.append(
+            {QStringLiteral("Stopped because"), QString::fromStdString(application.stopped_reason())});
+    fields += {
+        {QStringLiteral("Health check"),
+         application.health_check_path().empty()
+             ? QStringLiteral("the port accepts connections")
+             : QStringLiteral("GET %1 answers 2xx")
+                   .arg(QString::fromStdString(application.health_check_path()))},
+        {QStringLiteral("Memory limit"), application.memory_limit_mb() == 0
+                                             ? QStringLiteral("server default")
+                                             : QStringLiteral("%1 MB").arg(application.memory_limit_mb())},
+        {QStringLiteral("CPU limit"), application.cpu_millicores() == 0
+                                          ? QStringLiteral("server default")
+                                          : coresText(application.cpu_millicores())},
+    };
+    return fields;
+}
+
 void printApplication(const v1::Application &application, OutputFormat format)
 {
     if (format == OutputFormat::Json) {
@@ -198,6 +267,10 @@ void printApplication(const v1::Application &application, OutputFormat format)
         {QStringLiteral("Websites"), joinedOrDash(websiteTexts(application, true))},
         {QStringLiteral("Owners"), joinedOrDash(toQStringList(application.owners()))},
         {QStringLiteral("Running"), application.running() ? QStringLiteral("yes") : QStringLiteral("no")},
+    };
+    if (application.deploy_type() == v1::DEPLOY_TYPE_RUNTIME)
+        fields += runtimeFields(application);
+    fields += {
         {QStringLiteral("Auto-sleep"),
          application.auto_sleep_seconds() == 0
              ? QStringLiteral("never")
@@ -206,6 +279,11 @@ void printApplication(const v1::Application &application, OutputFormat format)
         {QStringLiteral("Config hash"), QString::fromStdString(application.config_hash())},
         {QStringLiteral("Commit"), textOrDash(application.current_commit())},
         {QStringLiteral("Serving build"), textOrDash(application.current_build_id())},
+        {QStringLiteral("Pinned build"),
+         application.pinned_build_id().empty()
+             ? QStringLiteral("-")
+             : QStringLiteral("%1 (rolled back; the next commit or config change ends it)")
+                   .arg(QString::fromStdString(application.pinned_build_id()))},
         {QStringLiteral("Created"), formatTime(application.created_at())},
         {QStringLiteral("Updated"), formatTime(application.updated_at())},
     };
@@ -228,6 +306,7 @@ void createApplication(const Invocation &invocation)
     if (invocation.has(kAutoSleepFlag))
         request.set_auto_sleep_seconds(parseNumber(invocation, kAutoSleepFlag));
     request.set_spa_fallback(invocation.has(kSpaFlag));
+    applyRuntimeFlags(invocation, request);
     const v1::Application application = Connection(invocation).call(&Stub::CreateApplication, request);
     printResult(application, format, QString::fromStdString(application.id()));
 }
@@ -283,10 +362,12 @@ void updateApplication(const Invocation &invocation)
         throw UsageError(QStringLiteral("--%1 and --%2 contradict each other").arg(kSpaFlag, kNoSpaFlag));
     if (invocation.has(kSpaFlag) || invocation.has(kNoSpaFlag))
         request.set_spa_fallback(invocation.has(kSpaFlag));
+    applyRuntimeFlags(invocation, request);
     const bool changesBuild = hasBuildFlags(invocation);
     if (!changesBuild && !request.has_ref() && request.deploy_type() == v1::DEPLOY_TYPE_UNSPECIFIED &&
         !request.has_auto_sleep_seconds() && !request.has_websites() && !request.has_owners() &&
-        !request.has_spa_fallback())
+        !request.has_spa_fallback() && !request.has_health_check_path() && !request.has_memory_limit_mb() &&
+        !request.has_cpu_millicores())
         throw UsageError(QStringLiteral("nothing to change: give at least one flag"));
 
     const Connection connection(invocation);
@@ -313,6 +394,49 @@ void deleteApplication(const Invocation &invocation)
     const v1::DeleteApplicationResponse response =
         Connection(invocation).call(&Stub::DeleteApplication, request);
     printResult(response, format, QStringLiteral("Deleted application %1.").arg(invocation.argument(0)));
+}
+
+// start, stop and restart: the method and what was done ("Started").
+void controlApplication(const Invocation &invocation,
+                        ::grpc::Status (Stub::*method)(::grpc::ClientContext *,
+                                                       const v1::ApplicationActionRequest &,
+                                                       v1::Application *),
+                        const QString &done)
+{
+    const OutputFormat format = outputFormat(invocation);
+    v1::ApplicationActionRequest request;
+    request.set_application(invocation.argument(0).toStdString());
+    const v1::Application application = Connection(invocation).call(method, request);
+    printResult(application, format,
+                QStringLiteral("%1 application %2.").arg(done, QString::fromStdString(application.name())));
+}
+
+void startApplication(const Invocation &invocation)
+{
+    controlApplication(invocation, &Stub::StartApplication, QStringLiteral("Started"));
+}
+
+void stopApplication(const Invocation &invocation)
+{
+    controlApplication(invocation, &Stub::StopApplication, QStringLiteral("Stopped"));
+}
+
+void restartApplication(const Invocation &invocation)
+{
+    controlApplication(invocation, &Stub::RestartApplication, QStringLiteral("Restarting"));
+}
+
+void rollbackApplication(const Invocation &invocation)
+{
+    const OutputFormat format = outputFormat(invocation);
+    v1::RollbackApplicationRequest request;
+    request.set_application(invocation.argument(0).toStdString());
+    request.set_build_id(invocation.argument(1).toStdString());
+    const v1::Application application = Connection(invocation).call(&Stub::RollbackApplication, request);
+    printResult(application, format,
+                QStringLiteral("Application %1 now serves build %2, until its next commit or config change.")
+                    .arg(QString::fromStdString(application.name()),
+                         QString::fromStdString(application.pinned_build_id())));
 }
 
 void printEnvVars(const v1::ListEnvVarsResponse &response)
@@ -362,6 +486,12 @@ void listEnvVars(const Invocation &invocation)
 }
 
 // The flags shared by create and update; `creating` marks the ones create requires.
+// A command whose one argument is the application.
+Command applicationCommand(const QString &name, const QString &summary, const Handler &run)
+{
+    return {.name = name, .summary = summary, .arguments = {kApplicationArgument}, .run = run};
+}
+
 QList<Flag> applicationFlags(bool creating)
 {
     const QString typeNames = QStringLiteral("static, static-cmd, static-dockerfile, runtime-cmd, "
@@ -419,6 +549,20 @@ QList<Flag> applicationFlags(bool creating)
         {.name = kSpaFlag,
          .description = QStringLiteral("Static sites: serve index.html for paths with no file (single-page "
                                        "apps)")},
+        {.name = kHealthPathFlag,
+         .valueName = QStringLiteral("PATH"),
+         .description = creating
+                            ? QStringLiteral("Runtime apps: a new version is ready once GET PATH answers 2xx "
+                                             "(default: once its port accepts connections)")
+                            : QStringLiteral("Runtime apps: ready once GET PATH answers 2xx; '' goes back to "
+                                             "the port check")},
+        {.name = kMemoryFlag,
+         .valueName = QStringLiteral("MB"),
+         .description = QStringLiteral("Runtime apps: memory limit in MB; 0 is the server's default")},
+        {.name = kCpusFlag,
+         .valueName = QStringLiteral("N"),
+         .description =
+             QStringLiteral("Runtime apps: CPU limit in cores, e.g. 0.5; 0 is the server's default")},
     };
     if (!creating)
         flags.append({.name = kNoSpaFlag, .description = QStringLiteral("Turn the SPA fallback off")});
@@ -456,10 +600,8 @@ Command envCommand()
                                 .description = QStringLiteral("A variable to remove"),
                                 .variadic = true}},
                  .run = unsetEnvVars},
-                {.name = QStringLiteral("list"),
-                 .summary = QStringLiteral("List the variables with their values"),
-                 .arguments = {kApplicationArgument},
-                 .run = listEnvVars},
+                applicationCommand(QStringLiteral("list"),
+                                   QStringLiteral("List the variables with their values"), listEnvVars),
             },
     };
 }
@@ -490,20 +632,40 @@ Command appsCommand()
                             .valueName = QStringLiteral("REPO"),
                             .description = QStringLiteral("Only those building from this repository")}},
                  .run = listApplications},
-                {.name = QStringLiteral("get"),
-                 .summary = QStringLiteral("Show one application"),
-                 .arguments = {kApplicationArgument},
-                 .run = getApplication},
+                applicationCommand(QStringLiteral("get"), QStringLiteral("Show one application"),
+                                   getApplication),
                 {.name = QStringLiteral("update"),
                  .summary = QStringLiteral("Change an application; flags not given are left as they are "
                                            "(env vars: see 'apps env')"),
                  .arguments = {kApplicationArgument},
                  .flags = applicationFlags(false),
                  .run = updateApplication},
-                {.name = QStringLiteral("delete"),
-                 .summary = QStringLiteral("Delete an application with its builds and logs"),
-                 .arguments = {kApplicationArgument},
-                 .run = deleteApplication},
+                applicationCommand(QStringLiteral("delete"),
+                                   QStringLiteral("Delete an application with its builds and logs"),
+                                   deleteApplication),
+                applicationCommand(
+                    QStringLiteral("start"),
+                    QStringLiteral("Run a runtime application again (also after the platform stopped it)"),
+                    startApplication),
+                applicationCommand(QStringLiteral("stop"),
+                                   QStringLiteral("Stop a runtime application until it is started again"),
+                                   stopApplication),
+                applicationCommand(
+                    QStringLiteral("restart"),
+                    QStringLiteral("Replace a running application's instance with a new one, without "
+                                   "downtime"),
+                    restartApplication),
+                {.name = QStringLiteral("rollback"),
+                 .summary =
+                     QStringLiteral("Serve an earlier successful build until the next commit or config "
+                                    "change"),
+                 .arguments = {kApplicationArgument,
+                               {.name = QStringLiteral("BUILD"),
+                                .description =
+                                    QStringLiteral("The build's id (see 'builds list --app APP')")}},
+                 .run = rollbackApplication},
+                appsLogsCommand(),
+                appsMetricsCommand(),
                 envCommand(),
             },
     };

@@ -4,8 +4,6 @@
 #include "vitrine/v1/builds.grpc.pb.h"
 #include "vitrine/v1/events.grpc.pb.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -36,6 +34,8 @@ constexpr std::pair<v1::EventType, QStringView> kEventTypes[] = {
     {v1::EVENT_TYPE_APPLICATION_CHANGED, u"application.changed"},
     {v1::EVENT_TYPE_APPLICATION_DELETED, u"application.deleted"},
     {v1::EVENT_TYPE_APPLICATION_DEPLOYED, u"application.deployed"},
+    {v1::EVENT_TYPE_ALERT_OPENED, u"alert.opened"},
+    {v1::EVENT_TYPE_APPLICATION_STATE_CHANGED, u"application.state_changed"},
 };
 
 QString stateName(v1::BuildState state)
@@ -76,18 +76,6 @@ QString orDash(const std::string &text)
 QString queuePosition(const v1::Build &build)
 {
     return build.queue_position() > 0 ? QString::number(build.queue_position()) : QStringLiteral("-");
-}
-
-// The message as one line of JSON: what a script reading a followed stream wants.
-void printJsonLine(const google::protobuf::Message &message)
-{
-    google::protobuf::util::JsonPrintOptions options;
-    options.always_print_primitive_fields = true;
-    options.preserve_proto_field_names = true;
-    std::string json;
-    (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-    printLine(QString::fromStdString(json));
-    std::fflush(stdout);
 }
 
 void listBuilds(const Invocation &invocation)

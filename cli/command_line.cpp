@@ -2,6 +2,8 @@
 
 #include "output.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -132,6 +134,27 @@ QString Invocation::value(const QString &flag, const QString &defaultValue) cons
 {
     const QStringList given = m_flags.value(flag);
     return given.isEmpty() ? defaultValue : given.constLast();
+}
+
+qint64 parseDurationSeconds(const QString &flag, const QString &text)
+{
+    static const QRegularExpression part(QStringLiteral("(\\d{1,9})([smhdw])"));
+    const QString units = QStringLiteral("smhdw");
+    constexpr qint64 kUnitSeconds[] = {1, 60, 3600, 86400, 7 * 86400};
+    qint64 seconds = 0;
+    qsizetype parsedUpTo = 0;
+    for (auto matches = part.globalMatch(text); matches.hasNext();) {
+        const QRegularExpressionMatch match = matches.next();
+        if (match.capturedStart() != parsedUpTo)
+            break;
+        parsedUpTo = match.capturedEnd();
+        seconds += match.captured(1).toLongLong() * kUnitSeconds[units.indexOf(match.captured(2))];
+    }
+    if (text.isEmpty() || parsedUpTo != text.size() || seconds == 0)
+        throw UsageError(
+            QStringLiteral("--%1: '%2' is not a duration like 90s, 5m, 1h30m or 3d (units s, m, h, d, w)")
+                .arg(flag, text));
+    return seconds;
 }
 
 struct CommandLine::Parsed {

@@ -73,6 +73,10 @@ private:
     QMap<QString, QStringList> m_flags;
 };
 
+// A flag's duration in seconds: "90s", "5m", "1h30m", "30d", "2w", a sum of whole numbers with units s, m, h,
+// d, w. Anything else, or zero, is a UsageError naming the flag.
+qint64 parseDurationSeconds(const QString &flag, const QString &text);
+
 using Handler = std::function<void(const Invocation &)>;
 
 // A node of the command tree: a group of subcommands (a noun) or a command that runs (a verb).

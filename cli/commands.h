@@ -11,8 +11,13 @@ Command whoamiCommand();
 Command tokensCommand();
 Command reposCommand();
 Command appsCommand();
+// "apps metrics APP": for appsCommand()'s list.
+Command appsMetricsCommand();
+// "apps logs APP": for appsCommand()'s list.
+Command appsLogsCommand();
 Command buildsCommand();
 Command eventsCommand();
+Command alertsCommand();
 Command systemCommand();
 
 // "member" or "admin", as users type it.

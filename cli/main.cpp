@@ -28,7 +28,7 @@ int main(int argc, char *argv[])
             "server.\nExit status: 0 done, 1 the server refused or could not be reached, "
             "2 the command line is wrong."),
         .subcommands = {usersCommand(), whoamiCommand(), tokensCommand(), reposCommand(), appsCommand(),
-                        buildsCommand(), eventsCommand(), systemCommand()},
+                        buildsCommand(), eventsCommand(), alertsCommand(), systemCommand()},
     };
     const CommandLine commandLine(root, connectionFlags() + QList<Flag>{outputFlag()},
                                   QStringLiteral(VITRINE_VERSION));

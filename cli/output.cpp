@@ -19,6 +19,18 @@ void write(std::FILE *stream, const QString &text)
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
 }
 
+// The message in protobuf's JSON mapping; a CommandError when it cannot be mapped.
+QString toJson(const google::protobuf::Message &message,
+               const google::protobuf::util::JsonPrintOptions &options)
+{
+    std::string text;
+    const auto status = google::protobuf::util::MessageToJsonString(message, &text, options);
+    if (!status.ok())
+        throw CommandError(QStringLiteral("cannot print the answer as JSON: %1")
+                               .arg(QString::fromStdString(status.ToString())));
+    return QString::fromStdString(text);
+}
+
 } // namespace
 
 Flag outputFlag()
@@ -59,12 +71,16 @@ void printJson(const google::protobuf::Message &message)
     google::protobuf::util::JsonPrintOptions options;
     options.add_whitespace = true;
     options.always_print_primitive_fields = true;
-    std::string json;
-    const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
-    if (!status.ok())
-        throw CommandError(QStringLiteral("cannot print the answer as JSON: %1")
-                               .arg(QString::fromStdString(status.ToString())));
-    writeStdout(QString::fromStdString(json));
+    writeStdout(toJson(message, options));
+}
+
+void printJsonLine(const google::protobuf::Message &message)
+{
+    google::protobuf::util::JsonPrintOptions options;
+    options.always_print_primitive_fields = true;
+    options.preserve_proto_field_names = true;
+    printLine(toJson(message, options));
+    std::fflush(stdout);
 }
 
 void printResult(const google::protobuf::Message &message, OutputFormat format, const QString &text)

@@ -29,6 +29,8 @@ void writeStderr(const QString &text);
 void printLine(const QString &line);
 // The message as one JSON document on stdout; every field is shown, also those at their default value.
 void printJson(const google::protobuf::Message &message);
+// The message as one line of JSON, flushed at once: what a script reading a followed stream wants.
+void printJsonLine(const google::protobuf::Message &message);
 // The answer as JSON for scripts, or else `text` as one line for people: the new id of a create, or what
 // was done ("Deleted user bob.").
 void printResult(const google::protobuf::Message &message, OutputFormat format, const QString &text);

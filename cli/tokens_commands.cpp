@@ -4,7 +4,6 @@
 #include "vitrine/v1/tokens.grpc.pb.h"
 
 #include <QDateTime>
-#include <QRegularExpression>
 
 namespace vitrine::cli {
 
@@ -14,28 +13,6 @@ using Stub = v1::TokenService::Stub;
 
 const QString kUserFlag = QStringLiteral("user");
 const QString kExpiresInFlag = QStringLiteral("expires-in");
-
-// "30d", "12h", "1d12h": a sum of numbers with units s, m, h, d, w.
-qint64 parseDurationSeconds(const QString &text)
-{
-    static const QRegularExpression part(QStringLiteral("(\\d{1,9})([smhdw])"));
-    const QString units = QStringLiteral("smhdw");
-    constexpr qint64 kUnitSeconds[] = {1, 60, 3600, 86400, 7 * 86400};
-    qint64 seconds = 0;
-    qsizetype parsedUpTo = 0;
-    for (auto matches = part.globalMatch(text); matches.hasNext();) {
-        const QRegularExpressionMatch match = matches.next();
-        if (match.capturedStart() != parsedUpTo)
-            break;
-        parsedUpTo = match.capturedEnd();
-        seconds += match.captured(1).toLongLong() * kUnitSeconds[units.indexOf(match.captured(2))];
-    }
-    if (text.isEmpty() || parsedUpTo != text.size() || seconds == 0)
-        throw UsageError(
-            QStringLiteral("--%1: '%2' is not a duration like 30d, 12h or 1d12h (units s, m, h, d, w)")
-                .arg(kExpiresInFlag, text));
-    return seconds;
-}
 
 QString tokenStatus(const v1::Token &token)
 {
@@ -53,8 +30,9 @@ void createToken(const Invocation &invocation)
     request.set_user(invocation.value(kUserFlag).toStdString());
     request.set_description(invocation.value(QStringLiteral("description")).toStdString());
     if (invocation.has(kExpiresInFlag))
-        request.mutable_expires_at()->set_seconds(QDateTime::currentSecsSinceEpoch() +
-                                                  parseDurationSeconds(invocation.value(kExpiresInFlag)));
+        request.mutable_expires_at()->set_seconds(
+            QDateTime::currentSecsSinceEpoch() +
+            parseDurationSeconds(kExpiresInFlag, invocation.value(kExpiresInFlag)));
     const v1::CreateTokenResponse response = Connection(invocation).call(&Stub::CreateToken, request);
     printResult(response, format, QString::fromStdString(response.secret()));
 }

@@ -333,8 +333,8 @@ private:
         try {
             job->remote = adapters::grpc::fromPb(message);
         } catch (const domain::Error &error) {
-            sendResult(QString::fromStdString(message.build_id()), domain::BuildState::Failed,
-                       error.message(), {});
+            sendResult(QString::fromStdString(message.build_id()),
+                       usecases::BuildOutcome::failed(error.message()), {});
             return;
         }
         {
@@ -369,20 +369,18 @@ private:
         try {
             const std::optional<usecases::BuildOutcome> result = m_steps.run(
                 build, job.remote.repositoryUrl, job.remote.limits, workspace, archiveFile, report, job.stop);
-            outcome =
-                result ? *result
-                       : usecases::BuildOutcome{domain::BuildState::Canceled,
-                                                m_stopping ? QStringLiteral("canceled: the builder shut down")
-                                                           : QStringLiteral("canceled"),
-                                                {}};
+            outcome = result ? *result
+                             : usecases::BuildOutcome::canceled(
+                                   m_stopping ? QStringLiteral("canceled: the builder shut down")
+                                              : QStringLiteral("canceled"));
         } catch (const domain::Error &error) {
-            outcome = {domain::BuildState::Failed, usecases::buildErrorMessage(error, build.id), {}};
+            outcome = usecases::BuildOutcome::failed(usecases::buildErrorMessage(error, build.id));
         } catch (const std::exception &error) {
             qCWarning(lcBuilder, "build %s: %s", qPrintable(build.id), error.what());
-            outcome = {domain::BuildState::Failed, QStringLiteral("internal error"), {}};
+            outcome = usecases::BuildOutcome::failed(QStringLiteral("internal error"));
         }
         usecases::removeWorkspace(workspace);
-        sendResult(build.id, outcome.state, outcome.reason,
+        sendResult(build.id, outcome,
                    outcome.state == domain::BuildState::Succeeded ? archiveFile : QString());
         QFile::remove(archiveFile);
         qCInfo(lcBuilder).noquote() << "built" << logField(u"build", build.id)
@@ -395,9 +393,10 @@ private:
     }
 
     // The artifact in chunks, then the result; a failure to read the artifact fails the build.
-    void sendResult(const QString &buildId, domain::BuildState state, QString reason,
-                    const QString &archiveFile)
+    void sendResult(const QString &buildId, const usecases::BuildOutcome &outcome, const QString &archiveFile)
     {
+        domain::BuildState state = outcome.state;
+        QString reason = outcome.reason;
         if (!archiveFile.isEmpty()) {
             QFile archive(archiveFile);
             if (!archive.open(QIODevice::ReadOnly)) {
@@ -419,6 +418,8 @@ private:
         result.mutable_result()->set_build_id(buildId.toStdString());
         result.mutable_result()->set_state(adapters::grpc::toPb(state));
         result.mutable_result()->set_failure_reason(reason.toStdString());
+        if (state == domain::BuildState::Succeeded && outcome.plan)
+            *result.mutable_result()->mutable_plan() = adapters::grpc::toPb(*outcome.plan);
         write(result);
     }
 

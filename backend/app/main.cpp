@@ -8,7 +8,9 @@
 #include "adapters/http/http_server.h"
 #include "adapters/http/webhook_notifier.h"
 #include "adapters/logfiles/file_build_log_store.h"
+#include "adapters/logfiles/file_runtime_log_store.h"
 #include "adapters/router/caddy_router.h"
+#include "adapters/runtime/process/process_runtime.h"
 #include "adapters/sandbox/bubblewrap_command_runner.h"
 #include "adapters/store/sql_store.h"
 #include "app/builder_command.h"
@@ -16,6 +18,8 @@
 #include "app/server_config.h"
 #include "app/termination_signals.h"
 #include "domain/error.h"
+#include "usecases/alert_monitor.h"
+#include "usecases/alert_service.h"
 #include "usecases/application_service.h"
 #include "usecases/auth_service.h"
 #include "usecases/build_log_hub.h"
@@ -25,8 +29,10 @@
 #include "usecases/controller.h"
 #include "usecases/event_hub.h"
 #include "usecases/in_process_builder.h"
+#include "usecases/metrics_recorder.h"
 #include "usecases/remote_builder_pool.h"
 #include "usecases/repository_service.h"
+#include "usecases/runtime_log_hub.h"
 #include "usecases/token_service.h"
 #include "usecases/user_service.h"
 #include "usecases/webhook_service.h"
@@ -222,6 +228,16 @@ int serve(const app::ServerConfig &config)
     adapters::archive::LibarchiveArtifactArchive archive;
     std::unique_ptr<adapters::router::CaddyRouter> router = startRouter(config);
     std::unique_ptr<domain::Notifier> notifier = makeNotifier(config.notifications);
+    if (config.runtime != app::RuntimeKind::Process)
+        throw StartupError(
+            QStringLiteral("the %1 runtime is not available in this version; use --runtime process")
+                .arg(app::runtimeName(config.runtime)));
+    // Apps stop with the server; the controller starts them again on the next start.
+    auto runtime = std::make_unique<adapters::runtime::ProcessRuntime>();
+    adapters::logfiles::FileRuntimeLogStore runtimeLogs(
+        QDir(config.dataDir).filePath(QStringLiteral("logs/runtime")),
+        adapters::logfiles::RuntimeLogRetention{qint64(config.appLogRetentionMb) << 20});
+    usecases::RuntimeLogHub runtimeOutput(runtimeLogs);
 
     // The builder reports settled builds to the controller, which is built on the builder: it only exists
     // once the controller does, and no build starts before the controller schedules one.
@@ -247,10 +263,24 @@ int serve(const app::ServerConfig &config)
     controllerOptions.dataDir = config.dataDir;
     controllerOptions.pollInterval = std::chrono::seconds(config.pollIntervalSeconds);
     controllerOptions.heartbeatTimeout = std::chrono::seconds(config.heartbeatTimeoutSeconds);
-    usecases::Controller controller(*store, git, archive, *router, executor, eventHub, logHub, buildLogs,
-                                    controllerOptions);
+    controllerOptions.defaultLimits = {qint64(config.appMemoryMb) << 20, config.appCpuMillicores};
+    controllerOptions.healthTimeoutSeconds = config.healthTimeoutSeconds;
+    controllerOptions.sleepCheckInterval = std::chrono::seconds(config.sleepCheckSeconds);
+    usecases::Controller controller(*store, git, archive, *router, *runtime, executor, eventHub, logHub,
+                                    buildLogs, controllerOptions);
     settledBuildsSink = &controller;
     applications.setObserver(&controller);
+    applications.setRuntimeControl(&controller);
+
+    usecases::AlertMonitor alertMonitor(
+        *store, eventHub, notifier.get(), controller,
+        usecases::AlertPolicy{config.restartAlertCount, std::chrono::seconds(config.restartWindowSeconds),
+                              config.autoStopRestarts});
+    usecases::AlertService alerts(*store);
+    usecases::MetricsOptions metricsOptions;
+    metricsOptions.sampleInterval = std::chrono::seconds(config.metricsIntervalSeconds);
+    usecases::MetricsRecorder metrics(*runtime, *router, *store, metricsOptions);
+    controller.setRuntimeListeners(&runtimeOutput, &alertMonitor, &metrics);
 
     usecases::BuildService builds(
         *store, executor, eventHub, [&controller] { controller.scheduleNow(); }, logHub);
@@ -262,6 +292,9 @@ int serve(const app::ServerConfig &config)
         adapters::grpc::SystemFacts{QStringLiteral(VITRINE_VERSION), QDateTime::currentDateTimeUtc(),
                                     store->backendName(), config.allowLocalRepos});
     grpcServer.serveRemoteBuilders(remoteBuilders);
+    grpcServer.serveRuntimeOutput(runtimeOutput);
+    grpcServer.serveMetrics(metrics);
+    grpcServer.serveAlerts(alerts);
     int grpcPort = 0;
     try {
         grpcPort = grpcServer.start({config.grpcListen.toString(), config.tlsCertFile, config.tlsKeyFile});
@@ -270,6 +303,8 @@ int serve(const app::ServerConfig &config)
     }
 
     adapters::http::HttpServer httpServer(*store, QStringLiteral(VITRINE_VERSION), &webhooks, &auth, &builds);
+    httpServer.serveWakeRequests(controller);
+    httpServer.serveMetrics(metrics, auth);
     quint16 httpPort = 0;
     try {
         httpPort = httpServer.listen(config.httpListen.hostAddress(), config.httpListen.port);
@@ -278,7 +313,10 @@ int serve(const app::ServerConfig &config)
         throw StartupError(whatOf(error));
     }
 
+    // Sleeping apps' routes lead to the wake handler, over loopback whatever address HTTP listens on.
+    controller.setWakeUpstream(QStringLiteral("127.0.0.1:%1").arg(httpPort));
     controller.start();
+    metrics.start();
 
     QObject::connect(&terminationSignals, &app::TerminationSignals::received, [](int signalNumber) {
         qCInfo(lcServer).noquote() << "stopping" << logField(u"signal", signalName(signalNumber));
@@ -299,9 +337,12 @@ int serve(const app::ServerConfig &config)
 
     // Outside in: nothing new is scheduled, no request reaches a part that is already gone, and builds
     // still running are canceled (they settle as CANCELED) before the store closes.
+    metrics.stop();
     controller.stop();
     httpServer.close();
     grpcServer.shutdown(kGrpcShutdownGrace);
+    // Before the controller, which hears what the instances do until they are gone.
+    runtime.reset();
     builder.reset();
     router.reset();
     store.reset();

@@ -205,6 +205,13 @@ int parseInteger(const RawValue &value, int minimum, int maximum)
     return static_cast<int>(number);
 }
 
+// The Apply of an integer setting: a whole number from minimum to maximum, into that member.
+template<int ServerConfig::*member, int minimum, int maximum>
+void applyInteger(ServerConfig &config, const RawValue &value)
+{
+    config.*member = parseInteger(value, minimum, maximum);
+}
+
 // An admin API URL of the form http://HOST:PORT, which is all Caddy's admin endpoint speaks over TCP.
 QUrl parseAdminUrl(const RawValue &value)
 {
@@ -241,7 +248,7 @@ size_t parseChoice(const RawValue &value, const std::array<QStringView, N> &choi
     reject(value, QStringLiteral("is not one of: %1").arg(names.join(QStringLiteral(", "))));
 }
 
-const std::array<Setting, 20> kSettings = {{
+const std::array<Setting, 29> kSettings = {{
     {u"server", u"data_dir", u"VITRINE_DATA_DIR", u"data-dir", u"DIR",
      u"Keep the database, build artifacts and the admin token in DIR (default: ./data).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) { config.dataDir = parsePath(value); }},
@@ -290,33 +297,51 @@ const std::array<Setting, 20> kSettings = {{
      [](ServerConfig &config, const RawValue &value) { config.caddyBinary = parseProgram(value); }},
     {u"builder", u"slots", u"VITRINE_BUILDER_SLOTS", u"", u"N",
      u"Run up to N builds at once in this process; 0 leaves every build to remote builders (default: 2).",
-     ValueType::Integer,
-     [](ServerConfig &config, const RawValue &value) { config.builderSlots = parseInteger(value, 0, 256); }},
+     ValueType::Integer, applyInteger<&ServerConfig::builderSlots, 0, 256>},
     {u"builder", u"timeout_seconds", u"VITRINE_BUILDER_TIMEOUT_SECONDS", u"", u"SECONDS",
      u"Stop a build that runs longer (default: 1800).", ValueType::Integer,
-     [](ServerConfig &config, const RawValue &value) {
-         config.buildTimeoutSeconds = parseInteger(value, 1, 7 * 24 * 3600);
-     }},
+     applyInteger<&ServerConfig::buildTimeoutSeconds, 1, 7 * 24 * 3600>},
     {u"builder", u"memory_mb", u"VITRINE_BUILDER_MEMORY_MB", u"", u"MB",
      u"Memory limit of each build in MiB; 0 for none (default: 2048).", ValueType::Integer,
-     [](ServerConfig &config, const RawValue &value) {
-         config.buildMemoryMb = parseInteger(value, 0, 1024 * 1024);
-     }},
+     applyInteger<&ServerConfig::buildMemoryMb, 0, 1024 * 1024>},
     {u"builder", u"allow_network", u"VITRINE_BUILDER_ALLOW_NETWORK", u"", u"",
      u"Let build commands reach the network, e.g. to download dependencies (default: false).",
      ValueType::Boolean,
      [](ServerConfig &config, const RawValue &value) { config.buildAllowNetwork = value.flag; }},
     {u"controller", u"poll_interval_seconds", u"VITRINE_CONTROLLER_POLL_INTERVAL_SECONDS", u"", u"SECONDS",
      u"Fetch each repository this often when no webhook says it changed (default: 180).", ValueType::Integer,
-     [](ServerConfig &config, const RawValue &value) {
-         config.pollIntervalSeconds = parseInteger(value, 1, 7 * 24 * 3600);
-     }},
+     applyInteger<&ServerConfig::pollIntervalSeconds, 1, 7 * 24 * 3600>},
     {u"controller", u"heartbeat_timeout_seconds", u"VITRINE_CONTROLLER_HEARTBEAT_TIMEOUT_SECONDS", u"",
      u"SECONDS", u"Fail a build whose builder sent no heartbeat for this long (default: 60).",
-     ValueType::Integer,
-     [](ServerConfig &config, const RawValue &value) {
-         config.heartbeatTimeoutSeconds = parseInteger(value, 1, 24 * 3600);
-     }},
+     ValueType::Integer, applyInteger<&ServerConfig::heartbeatTimeoutSeconds, 1, 24 * 3600>},
+    {u"runtime", u"memory_mb", u"VITRINE_RUNTIME_MEMORY_MB", u"", u"MB",
+     u"Memory limit of each app instance in MiB unless the app sets its own; 0 for none (default: 512).",
+     ValueType::Integer, applyInteger<&ServerConfig::appMemoryMb, 0, 1024 * 1024>},
+    {u"runtime", u"cpu_millicores", u"VITRINE_RUNTIME_CPU_MILLICORES", u"", u"N",
+     u"CPU limit of each app instance in thousandths of a core unless the app sets its own; 0 for none "
+     u"(default: 1000).",
+     ValueType::Integer, applyInteger<&ServerConfig::appCpuMillicores, 0, 1024 * 1000>},
+    {u"runtime", u"health_timeout_seconds", u"VITRINE_RUNTIME_HEALTH_TIMEOUT_SECONDS", u"", u"SECONDS",
+     u"A new instance must be healthy within this time, or its deploy fails (default: 60).",
+     ValueType::Integer, applyInteger<&ServerConfig::healthTimeoutSeconds, 1, 3600>},
+    {u"runtime", u"log_retention_mb", u"VITRINE_RUNTIME_LOG_RETENTION_MB", u"", u"MB",
+     u"Output kept per app in MiB; older lines are dropped (default: 8).", ValueType::Integer,
+     applyInteger<&ServerConfig::appLogRetentionMb, 1, 64 * 1024>},
+    {u"runtime", u"sleep_check_seconds", u"VITRINE_RUNTIME_SLEEP_CHECK_SECONDS", u"", u"SECONDS",
+     u"How often apps with auto-sleep are checked for idleness (default: 10).", ValueType::Integer,
+     applyInteger<&ServerConfig::sleepCheckSeconds, 1, 3600>},
+    {u"metrics", u"interval_seconds", u"VITRINE_METRICS_INTERVAL_SECONDS", u"", u"SECONDS",
+     u"Sample the apps' CPU, memory, restarts and requests this often (default: 5).", ValueType::Integer,
+     applyInteger<&ServerConfig::metricsIntervalSeconds, 1, 3600>},
+    {u"alerts", u"restart_count", u"VITRINE_ALERTS_RESTART_COUNT", u"", u"N",
+     u"Open a restart-loop alert when an app restarts N times within restart_window_seconds (default: 5).",
+     ValueType::Integer, applyInteger<&ServerConfig::restartAlertCount, 1, 10'000>},
+    {u"alerts", u"restart_window_seconds", u"VITRINE_ALERTS_RESTART_WINDOW_SECONDS", u"", u"SECONDS",
+     u"The window of restart_count and auto_stop_restarts (default: 300).", ValueType::Integer,
+     applyInteger<&ServerConfig::restartWindowSeconds, 1, 7 * 24 * 3600>},
+    {u"alerts", u"auto_stop_restarts", u"VITRINE_ALERTS_AUTO_STOP_RESTARTS", u"", u"N",
+     u"Stop an app that restarts N times within restart_window_seconds; 0 never stops one (default: 10).",
+     ValueType::Integer, applyInteger<&ServerConfig::autoStopRestarts, 0, 10'000>},
     {u"log", u"level", u"VITRINE_LOG_LEVEL", u"log-level", u"LEVEL",
      u"Log records at LEVEL and above: debug, info, warning or error (default: info).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) {

@@ -76,6 +76,16 @@ struct ServerConfig {
     QString caddyBinary = QStringLiteral("caddy"); // the embedded Caddy: a path, or a name looked up in PATH
     QList<NotificationTarget> notifications;
 
+    int appMemoryMb = 512;          // per app instance unless the app sets its own; 0: no limit
+    int appCpuMillicores = 1000;    // per app instance unless the app sets its own; 0: no limit
+    int healthTimeoutSeconds = 60;  // a new instance must be healthy by then
+    int appLogRetentionMb = 8;      // output kept per app
+    int sleepCheckSeconds = 10;     // how often auto-sleep looks for idle apps
+    int metricsIntervalSeconds = 5; // app metrics sampling
+    int restartAlertCount = 5;      // restarts within restartWindowSeconds that open an alert
+    int restartWindowSeconds = 300;
+    int autoStopRestarts = 10; // restarts within the window that stop the app; 0: never
+
     bool grpcUsesTls() const { return !tlsCertFile.isEmpty(); }
 };
 

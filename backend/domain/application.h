@@ -60,13 +60,27 @@ struct Application {
     QStringList ownerIds;
     QStringList ownerNames; // sorted
     bool running = true;
+    // Why the platform stopped the application (a restart loop, say); empty when running, or when a person
+    // stopped it. Starting it again clears it.
+    QString stoppedReason;
     quint32 autoSleepSeconds = 0;
+    // Runtime deploys: how to tell a new instance is ready (empty: its port accepts connections), and its
+    // limits (0: the server's defaults). A change starts a new instance; it does not rebuild.
+    QString healthCheckPath;
+    quint32 memoryLimitMb = 0;
+    quint32 cpuMillicores = 0;
     // Static deploys: a path with no file behind it serves the site's index.html (single-page apps).
     bool spaFallback = false;
     QString configHash;
     // Kept by the controller, outside the version check (a member's edit never conflicts with them):
     QString currentCommit;  // the commit the app's ref points at, as last fetched; empty until then
     QString currentBuildId; // the build being served; empty until the first deploy
+    // A rollback: serve this earlier SUCCEEDED build instead of the newest one, until the next commit or
+    // config change clears it. Written by the application service outside the version check too.
+    QString pinnedBuildId;
+    // Runtime deploys, as the controller sees them now; filled by the application service, never stored.
+    QString runtimeState; // the serving instance's state name (domain::instanceStateName); empty: none
+    int restartCount = 0; // its restarts after crashes
     QDateTime createdAt;
     QDateTime updatedAt;
     qint64 version = 0; // optimistic concurrency: the store refuses an update from a stale copy

@@ -23,6 +23,14 @@ inline constexpr int kBuildHeartbeatTimeoutSeconds = 60;
 
 // One build of one application at one commit with one config. The build config and env are a snapshot
 // taken at registration, so what runs is what the config hash says.
+// What an auto build decided, or what the build config says for the other types.
+struct BuildPlan {
+    DeployType deployType = DeployType::Static;
+    QString startCommand; // runtime deploys
+
+    bool operator==(const BuildPlan &) const = default;
+};
+
 struct Build {
     QString id;
     QString applicationId;
@@ -35,7 +43,11 @@ struct Build {
     QString ownerKey;  // whose queue the build waits in (fairness across owners): the app's first owner id
     QString builderId; // the builder slot or remote builder running it
     QString failureReason; // FAILED / CANCELED: why, for people
-    QString artifactPath;  // SUCCEEDED static builds: the tar.gz, relative to the data dir
+    QString artifactPath;  // SUCCEEDED builds: the tar.gz, relative to the data dir
+    // How a SUCCEEDED build is deployed. Set at registration from the application (the config's start
+    // command); an auto build replaces both with the plan it detected when it succeeds.
+    DeployType deployType = DeployType::Static;
+    QString startCommand;
     QDateTime queuedAt;
     QDateTime startedAt;
     QDateTime finishedAt;

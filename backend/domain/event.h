@@ -10,7 +10,9 @@ enum class EventType {
     BuildStateChanged,  // buildId, state ("queued", "building", …), message: the failure reason if any
     ApplicationChanged, // created or updated (config, websites, owners, running)
     ApplicationDeleted,
-    ApplicationDeployed, // the app now serves buildId
+    ApplicationDeployed,     // the app now serves buildId
+    AlertOpened,             // alertId; state: the alert kind's name; message: what happened
+    ApplicationStateChanged, // a runtime app's serving instance: state (instance state name), message: why
 };
 
 // Something a watcher may want to know. ownerIds decide who may see it: the owners and every admin.
@@ -23,6 +25,7 @@ struct Event {
     QString buildId;
     QString state;
     QString message;
+    QString alertId;
     QStringList ownerIds;
 };
 

@@ -17,6 +17,7 @@ inline constexpr QStringView kToken = u"tok";
 inline constexpr QStringView kRepository = u"repo";
 inline constexpr QStringView kApplication = u"app";
 inline constexpr QStringView kBuild = u"bld";
+inline constexpr QStringView kAlert = u"alr";
 } // namespace idprefix
 
 } // namespace vitrine::domain

@@ -21,6 +21,7 @@ constexpr int kMaxEnvValueBytes = 64 * 1024;
 constexpr int kMaxCommandBytes = 4 * 1024;
 constexpr int kMaxUrlLength = 2048;
 constexpr int kMaxShownLength = 64;
+constexpr int kMaxHealthCheckPathLength = 1024;
 
 [[noreturn]] void fail(const QString &field, const QString &problem)
 {
@@ -447,6 +448,38 @@ void validateBuildConfig(const QString &field, const BuildConfig &build, DeployT
     }
     if (build.type == BuildType::Auto && deployType == DeployType::Static && build.port != 0)
         fail(sub(u"port"), QStringLiteral("must be empty for a static deploy"));
+}
+
+void validateHealthCheckPath(const QString &field, const QString &path)
+{
+    if (path.isEmpty())
+        return;
+    if (!path.startsWith(u'/'))
+        fail(field, QStringLiteral("%1 must start with '/', e.g. /healthz").arg(quoted(path)));
+    if (path.size() > kMaxHealthCheckPathLength)
+        fail(field, QStringLiteral("must be at most %1 characters").arg(kMaxHealthCheckPathLength));
+    if (hasWhitespaceOrControl(path))
+        fail(field, QStringLiteral("must not contain spaces or control characters"));
+}
+
+void validateMemoryLimitMb(const QString &field, quint32 megabytes)
+{
+    if (megabytes != 0 && (megabytes < kMinMemoryLimitMb || megabytes > kMaxMemoryLimitMb))
+        fail(field, QStringLiteral("%1 MB is out of range: give %2 to %3 MB, or 0 for the server's default")
+                        .arg(megabytes)
+                        .arg(kMinMemoryLimitMb)
+                        .arg(kMaxMemoryLimitMb));
+}
+
+void validateCpuMillicores(const QString &field, quint32 millicores)
+{
+    if (millicores != 0 && (millicores < kMinCpuMillicores || millicores > kMaxCpuMillicores))
+        fail(field,
+             QStringLiteral("%1 millicores is out of range: give %2 to %3 (1000 is one core), or 0 for "
+                            "the server's default")
+                 .arg(millicores)
+                 .arg(kMinCpuMillicores)
+                 .arg(kMaxCpuMillicores));
 }
 
 Website normalizedWebsite(Website website)

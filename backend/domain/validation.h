@@ -49,6 +49,21 @@ void validateRelativePath(const QString &field, const QString &path);
 // The fields this build type needs are there and the ones it ignores are empty; deployType matches it.
 void validateBuildConfig(const QString &field, const BuildConfig &build, DeployType deployType);
 
+// Runtime deploys. Empty: the port accepting connections tells the instance is ready. Otherwise the path a
+// GET must answer 2xx on: starts with '/', no spaces or control characters, at most 1024 characters.
+void validateHealthCheckPath(const QString &field, const QString &path);
+
+// The limits a member may give a runtime app; 0 stands for the server's default.
+inline constexpr quint32 kMinMemoryLimitMb = 16;
+inline constexpr quint32 kMaxMemoryLimitMb = 256 * 1024;
+inline constexpr quint32 kMinCpuMillicores = 10;
+inline constexpr quint32 kMaxCpuMillicores = 256 * 1000;
+
+// 0, or kMinMemoryLimitMb … kMaxMemoryLimitMb.
+void validateMemoryLimitMb(const QString &field, quint32 megabytes);
+// 0, or kMinCpuMillicores … kMaxCpuMillicores (1000 is one core).
+void validateCpuMillicores(const QString &field, quint32 millicores);
+
 // Lowercases the FQDN, drops a trailing '.', and turns an empty path prefix into "/".
 Website normalizedWebsite(Website website);
 

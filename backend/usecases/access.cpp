@@ -64,6 +64,14 @@ domain::Application requireVisibleApplication(domain::Store &store, const Caller
     return application;
 }
 
+void requireCanSeeApplicationOf(domain::Store &store, const Caller &caller, const QString &applicationId,
+                                const QString &what)
+{
+    const std::optional<domain::Application> application = store.findApplicationById(applicationId);
+    if (!canSee(caller, application ? application->ownerIds : QStringList()))
+        throw Error::forbidden(QStringLiteral("you are not an owner of the application of %1").arg(what));
+}
+
 domain::Repository requireRepositoryOfBuild(domain::Store &store, const domain::Build &build)
 {
     const std::optional<domain::Application> application = store.findApplicationById(build.applicationId);

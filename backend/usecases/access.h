@@ -29,6 +29,11 @@ domain::Application requireApplication(domain::Store &store, const QString &ref)
 domain::Repository requireVisibleRepository(domain::Store &store, const Caller &caller, const QString &ref);
 domain::Application requireVisibleApplication(domain::Store &store, const Caller &caller, const QString &ref);
 
+// Throws Forbidden unless the caller may see the application that `what` ("build 'bld_…'") belongs to; only
+// admins see what belongs to a deleted application.
+void requireCanSeeApplicationOf(domain::Store &store, const Caller &caller, const QString &applicationId,
+                                const QString &what);
+
 // The repository a build checks out, found through its application. Throws FailedPrecondition when either
 // was deleted since the build was queued.
 domain::Repository requireRepositoryOfBuild(domain::Store &store, const domain::Build &build);

@@ -14,7 +14,8 @@ class ApplicationObserver {
 public:
     virtual ~ApplicationObserver() = default;
 
-    // The application was created, or its config, env vars, websites, owners or ref changed.
+    // The application was created, or its config, env vars, websites, owners or ref changed, it was started
+    // or stopped, or rolled back (its pinned build).
     virtual void applicationChanged(const domain::Application &application) = 0;
     // The application is gone from the store, with these builds (as they were), whose artifacts, logs and
     // running processes are now the observer's to remove.

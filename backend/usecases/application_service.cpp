@@ -6,6 +6,8 @@
 #include "domain/validation.h"
 #include "usecases/access.h"
 
+#include <utility>
+
 namespace vitrine::usecases {
 
 using domain::Error;
@@ -57,9 +59,38 @@ void validateSpaFallback(bool spaFallback, domain::DeployType deployType)
                                                "own paths"));
 }
 
+void validateRuntimeSettings(const QString &healthCheckPath, quint32 memoryLimitMb, quint32 cpuMillicores)
+{
+    domain::validateHealthCheckPath(QStringLiteral("health_check_path"), healthCheckPath);
+    domain::validateMemoryLimitMb(QStringLiteral("memory_limit_mb"), memoryLimitMb);
+    domain::validateCpuMillicores(QStringLiteral("cpu_millicores"), cpuMillicores);
+}
+
+// The health check and the limits tell how a runtime instance runs; a static site runs none.
+void refuseRuntimeSettingsOnStatic(bool healthCheckPathGiven, bool memoryLimitGiven, bool cpuLimitGiven)
+{
+    const auto refuse = [](const QString &field) {
+        throw Error::badRequest(field, QStringLiteral("only applies to runtime deploys; a static site runs "
+                                                      "no process"));
+    };
+    if (healthCheckPathGiven)
+        refuse(QStringLiteral("health_check_path"));
+    if (memoryLimitGiven)
+        refuse(QStringLiteral("memory_limit_mb"));
+    if (cpuLimitGiven)
+        refuse(QStringLiteral("cpu_millicores"));
+}
+
 QString describe(const QString &applicationRef)
 {
     return QStringLiteral("application %1").arg(domain::quoted(applicationRef));
+}
+
+Error staticSite(const QString &applicationRef)
+{
+    return Error::failedPrecondition(
+        QStringLiteral("%1 is a static site: it is served whenever it has a build")
+            .arg(describe(applicationRef)));
 }
 
 } // namespace
@@ -74,10 +105,25 @@ void ApplicationService::setObserver(ApplicationObserver *observer)
     m_observer = observer;
 }
 
+void ApplicationService::setRuntimeControl(RuntimeControl *runtime)
+{
+    m_runtime = runtime;
+}
+
 domain::Application ApplicationService::changed(const domain::Application &application)
 {
     if (m_observer)
         m_observer->applicationChanged(application);
+    return application;
+}
+
+domain::Application ApplicationService::withRuntimeStatus(domain::Application application)
+{
+    if (m_runtime && application.deployType == domain::DeployType::Runtime) {
+        const RuntimeStatus status = m_runtime->runtimeStatus(application.id);
+        application.runtimeState = domain::instanceStateName(status.state);
+        application.restartCount = status.restartCount;
+    }
     return application;
 }
 
@@ -90,6 +136,10 @@ domain::Application ApplicationService::create(const Caller &caller, const NewAp
     const domain::BuildConfig build = domain::withDefaults(request.build);
     domain::validateBuildConfig(QStringLiteral("build"), build, deployType);
     validateSpaFallback(request.spaFallback, deployType);
+    validateRuntimeSettings(request.healthCheckPath, request.memoryLimitMb, request.cpuMillicores);
+    if (deployType == domain::DeployType::Static)
+        refuseRuntimeSettingsOnStatic(!request.healthCheckPath.isEmpty(), request.memoryLimitMb != 0,
+                                      request.cpuMillicores != 0);
     const QList<domain::Website> websites =
         request.websites.isEmpty() ? defaultWebsites(request.name) : checkedWebsites(request.websites);
     domain::validateEnvVars(QStringLiteral("env"), request.env);
@@ -110,16 +160,19 @@ domain::Application ApplicationService::create(const Caller &caller, const NewAp
     application.ownerIds = ownerIds;
     application.autoSleepSeconds = request.autoSleepSeconds;
     application.spaFallback = request.spaFallback;
+    application.healthCheckPath = request.healthCheckPath;
+    application.memoryLimitMb = request.memoryLimitMb;
+    application.cpuMillicores = request.cpuMillicores;
     application.configHash = domain::configHash(application.build, application.env);
     application.createdAt = access::nowUtc();
     application.updatedAt = application.createdAt;
     m_store.insertApplication(application);
-    return changed(access::requireApplication(m_store, application.id));
+    return withRuntimeStatus(changed(access::requireApplication(m_store, application.id)));
 }
 
 domain::Application ApplicationService::get(const Caller &caller, const QString &applicationRef)
 {
-    return access::requireVisibleApplication(m_store, caller, applicationRef);
+    return withRuntimeStatus(access::requireVisibleApplication(m_store, caller, applicationRef));
 }
 
 Page<domain::Application> ApplicationService::list(const Caller &caller, const QString &ownerName,
@@ -136,7 +189,10 @@ Page<domain::Application> ApplicationService::list(const Caller &caller, const Q
                 QStringLiteral("repository %1 not found").arg(domain::quoted(repositoryRef)));
         filter.repositoryId = repository->id;
     }
-    return toPage(m_store.listApplications(filter, query), query);
+    QList<domain::Application> applications = m_store.listApplications(filter, query);
+    for (domain::Application &application : applications)
+        application = withRuntimeStatus(std::move(application));
+    return toPage(std::move(applications), query);
 }
 
 domain::Application ApplicationService::update(const Caller &caller, const QString &applicationRef,
@@ -152,8 +208,10 @@ domain::Application ApplicationService::update(const Caller &caller, const QStri
         websites = checkedWebsites(*changes.websites);
     const std::optional<QStringList> ownerIds =
         access::resolveOwnerChange(m_store, caller, changes.ownerNames);
+    validateRuntimeSettings(changes.healthCheckPath.value_or(QString()), changes.memoryLimitMb.value_or(0),
+                            changes.cpuMillicores.value_or(0));
 
-    return changed(access::retryOnConflict(describe(applicationRef), [&] {
+    return withRuntimeStatus(changed(access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         if (changes.ref)
             application.ref = *changes.ref;
@@ -177,10 +235,22 @@ domain::Application ApplicationService::update(const Caller &caller, const QStri
         } else if (application.deployType != domain::DeployType::Static) {
             application.spaFallback = false;
         }
+        if (application.deployType == domain::DeployType::Static) {
+            refuseRuntimeSettingsOnStatic(!changes.healthCheckPath.value_or(QString()).isEmpty(),
+                                          changes.memoryLimitMb.value_or(0) != 0,
+                                          changes.cpuMillicores.value_or(0) != 0);
+            application.healthCheckPath.clear();
+            application.memoryLimitMb = 0;
+            application.cpuMillicores = 0;
+        } else {
+            application.healthCheckPath = changes.healthCheckPath.value_or(application.healthCheckPath);
+            application.memoryLimitMb = changes.memoryLimitMb.value_or(application.memoryLimitMb);
+            application.cpuMillicores = changes.cpuMillicores.value_or(application.cpuMillicores);
+        }
         application.configHash = domain::configHash(application.build, application.env);
         m_store.updateApplication(application);
         return access::requireApplication(m_store, application.id);
-    }));
+    })));
 }
 
 void ApplicationService::remove(const Caller &caller, const QString &applicationRef)
@@ -197,7 +267,7 @@ domain::Application ApplicationService::setEnv(const Caller &caller, const QStri
                                                const domain::EnvVars &vars)
 {
     domain::validateEnvVars(QStringLiteral("env"), vars);
-    return changed(access::retryOnConflict(describe(applicationRef), [&] {
+    return withRuntimeStatus(changed(access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         application.env.insert(vars);
         domain::validateCount(QStringLiteral("env"), application.env.size(), domain::kMaxEnvVars,
@@ -205,7 +275,7 @@ domain::Application ApplicationService::setEnv(const Caller &caller, const QStri
         application.configHash = domain::configHash(application.build, application.env);
         m_store.updateApplication(application);
         return access::requireApplication(m_store, application.id);
-    }));
+    })));
 }
 
 domain::Application ApplicationService::unsetEnv(const Caller &caller, const QString &applicationRef,
@@ -214,7 +284,7 @@ domain::Application ApplicationService::unsetEnv(const Caller &caller, const QSt
     domain::validateCount(QStringLiteral("keys"), keys.size(), domain::kMaxEnvVars, u"keys");
     for (qsizetype i = 0; i < keys.size(); ++i)
         domain::validateEnvKey(QStringLiteral("keys[%1]").arg(i), keys[i]);
-    return changed(access::retryOnConflict(describe(applicationRef), [&] {
+    return withRuntimeStatus(changed(access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         for (qsizetype i = 0; i < keys.size(); ++i) {
             if (!application.env.contains(keys[i]))
@@ -226,7 +296,83 @@ domain::Application ApplicationService::unsetEnv(const Caller &caller, const QSt
         application.configHash = domain::configHash(application.build, application.env);
         m_store.updateApplication(application);
         return access::requireApplication(m_store, application.id);
-    }));
+    })));
+}
+
+domain::Application ApplicationService::setRunning(const Caller &caller, const QString &applicationRef,
+                                                   bool running)
+{
+    // A static application is reported after the retries, so a race with an update does not read as one.
+    const std::optional<domain::Application> updated =
+        access::retryOnConflict(describe(applicationRef), [&]() -> std::optional<domain::Application> {
+            domain::Application application =
+                access::requireVisibleApplication(m_store, caller, applicationRef);
+            if (application.deployType == domain::DeployType::Static)
+                return std::nullopt;
+            application.running = running;
+            // Starting answers whatever made the platform stop it; a person stopping it needs no reason.
+            application.stoppedReason.clear();
+            m_store.updateApplication(application);
+            return access::requireApplication(m_store, application.id);
+        });
+    if (!updated)
+        throw staticSite(applicationRef);
+    return withRuntimeStatus(changed(*updated));
+}
+
+domain::Application ApplicationService::start(const Caller &caller, const QString &applicationRef)
+{
+    return setRunning(caller, applicationRef, true);
+}
+
+domain::Application ApplicationService::stop(const Caller &caller, const QString &applicationRef)
+{
+    return setRunning(caller, applicationRef, false);
+}
+
+domain::Application ApplicationService::restart(const Caller &caller, const QString &applicationRef)
+{
+    const domain::Application application =
+        access::requireVisibleApplication(m_store, caller, applicationRef);
+    if (application.deployType == domain::DeployType::Static)
+        throw staticSite(applicationRef);
+    if (!application.running)
+        throw Error::failedPrecondition(
+            QStringLiteral("%1 is stopped; start it instead").arg(describe(applicationRef)));
+    if (!m_runtime)
+        throw Error::internal(QStringLiteral("the application service has no runtime control to restart %1")
+                                  .arg(application.id));
+    m_runtime->restartApplication(application.id);
+    return withRuntimeStatus(application);
+}
+
+domain::Application ApplicationService::rollback(const Caller &caller, const QString &applicationRef,
+                                                 const QString &buildId)
+{
+    const QString field = QStringLiteral("build_id");
+    if (buildId.isEmpty())
+        throw Error::badRequest(field, QStringLiteral("must not be empty"));
+    const domain::Application application =
+        access::requireVisibleApplication(m_store, caller, applicationRef);
+    // Like an unknown repository in a create, a build that is not the application's is bad input.
+    const std::optional<domain::Build> build = m_store.findBuildById(buildId);
+    if (!build || build->applicationId != application.id)
+        throw Error::badRequest(
+            field,
+            QStringLiteral("%1 has no build %2").arg(describe(applicationRef), domain::quoted(buildId)));
+    if (build->state != domain::BuildState::Succeeded)
+        throw Error::failedPrecondition(QStringLiteral("build %1 is %2; only a succeeded build can be served")
+                                            .arg(build->id, domain::buildStateName(build->state)));
+    if (build->artifactPath.isEmpty())
+        throw Error::failedPrecondition(
+            QStringLiteral("build %1 has no artifact any more; choose a newer build").arg(build->id));
+    if (build->deployType != application.deployType)
+        throw Error::failedPrecondition(QStringLiteral("build %1 deploys as %2, but %3 is a %4 deploy now")
+                                            .arg(build->id, domain::deployTypeName(build->deployType),
+                                                 describe(applicationRef),
+                                                 domain::deployTypeName(application.deployType)));
+    m_store.setApplicationPinnedBuild(application.id, build->id);
+    return withRuntimeStatus(changed(access::requireApplication(m_store, application.id)));
 }
 
 } // namespace vitrine::usecases

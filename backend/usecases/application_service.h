@@ -5,6 +5,7 @@
 #include "usecases/application_observer.h"
 #include "usecases/caller.h"
 #include "usecases/paging.h"
+#include "usecases/runtime_control.h"
 
 #include <QStringList>
 
@@ -23,6 +24,10 @@ struct NewApplication {
     QStringList ownerNames; // empty: the caller
     quint32 autoSleepSeconds = 0;
     bool spaFallback = false; // static deploys only
+    // Runtime deploys only; empty and 0: the server's defaults.
+    QString healthCheckPath;
+    quint32 memoryLimitMb = 0;
+    quint32 cpuMillicores = 0;
 };
 
 struct ApplicationChanges {
@@ -33,13 +38,20 @@ struct ApplicationChanges {
     std::optional<QStringList> ownerNames;
     std::optional<quint32> autoSleepSeconds;
     std::optional<bool> spaFallback;
+    std::optional<QString> healthCheckPath;
+    std::optional<quint32> memoryLimitMb;
+    std::optional<quint32> cpuMillicores;
 };
 
 // Applications and their env vars. Owners see and change theirs, admins all. Every change that touches the
 // build config or the env vars recomputes the config hash. Bad input throws BadRequest naming the field as
 // the API spells it ("websites[1].path_prefix", "build.start_command", "env.FOO"). SPA fallback only applies
 // to static deploys: asking for it on a runtime deploy is BadRequest, and an update that makes the app a
-// runtime deploy turns it off.
+// runtime deploy turns it off. The health check path and the resource limits are the other way round: runtime
+// deploys only, cleared when an app becomes static.
+//
+// Every application returned carries its runtime state and restart count as the RuntimeControl sees them now
+// (runtime deploys; empty and 0 for static ones).
 class ApplicationService {
 public:
     explicit ApplicationService(domain::Store &store);
@@ -47,6 +59,9 @@ public:
     // Told after every change this service makes (create, update, env changes, delete); null: nobody. Set it
     // before the service takes requests.
     void setObserver(ApplicationObserver *observer);
+    // Where runtime state comes from and restarts go; null: runtime state stays empty and restart is an
+    // internal error. Set it before the service takes requests.
+    void setRuntimeControl(RuntimeControl *runtime);
 
     domain::Application create(const Caller &caller, const NewApplication &request);
     // applicationRef: an id or a name. Not visible to the caller: Forbidden.
@@ -68,12 +83,33 @@ public:
     domain::Application unsetEnv(const Caller &caller, const QString &applicationRef,
                                  const QStringList &keys);
 
+    // Runtime deploys, for owners and admins. A static application is FailedPrecondition: it is served
+    // whenever it has a build.
+    // start: the application should run, and the reason the platform stopped it, if any, is cleared.
+    domain::Application start(const Caller &caller, const QString &applicationRef);
+    // stop: the application should not run; a person stopped it, so no reason is kept.
+    domain::Application stop(const Caller &caller, const QString &applicationRef);
+    // restart: a new instance replaces the running one without downtime. A stopped application is
+    // FailedPrecondition.
+    domain::Application restart(const Caller &caller, const QString &applicationRef);
+
+    // Serves buildId, an earlier SUCCEEDED build of the application with its artifact still there, until the
+    // next commit or config change. A build of another application is BadRequest on "build_id"; one that did
+    // not succeed, lost its artifact or deploys another way is FailedPrecondition.
+    domain::Application rollback(const Caller &caller, const QString &applicationRef, const QString &buildId);
+
 private:
     // Tells the observer, if any, and returns the application.
     domain::Application changed(const domain::Application &application);
+    // The application with its runtime state and restart count filled in.
+    domain::Application withRuntimeStatus(domain::Application application);
+    // Sets the running flag and clears the stop reason in a version-checked update; FailedPrecondition for a
+    // static application.
+    domain::Application setRunning(const Caller &caller, const QString &applicationRef, bool running);
 
     domain::Store &m_store;
     ApplicationObserver *m_observer = nullptr;
+    RuntimeControl *m_runtime = nullptr;
 };
 
 } // namespace vitrine::usecases

@@ -93,6 +93,8 @@ domain::Build newQueuedBuild(const domain::Application &application, const QDate
     build.configHash = application.configHash;
     build.config = application.build;
     build.env = application.env;
+    build.deployType = application.deployType;
+    build.startCommand = application.build.startCommand;
     build.state = domain::BuildState::Queued;
     build.ownerKey = application.ownerIds.value(0);
     build.queuedAt = queuedAt;

@@ -35,11 +35,7 @@ Page<BuildView> BuildService::list(const Caller &caller, const QString &applicat
     QList<domain::Build> builds = m_store.listBuilds(filter, query);
 
     Page<BuildView> result;
-    const int pageSize = query.limit - 1;
-    if (builds.size() > pageSize) {
-        builds.resize(pageSize);
-        result.nextPageToken = buildPageTokenAfter(builds.last());
-    }
+    result.nextPageToken = cutToPage(builds, query.limit, buildPageTokenAfter);
     QHash<QString, int> positions;
     const bool anyQueued = std::any_of(builds.cbegin(), builds.cend(), [](const domain::Build &build) {
         return build.state == BuildState::Queued;
@@ -143,10 +139,8 @@ domain::Build BuildService::requireVisibleBuild(const Caller &caller, const QStr
     std::optional<domain::Build> build = m_store.findBuildById(buildId);
     if (!build)
         throw Error::notFound(QStringLiteral("build"), buildId);
-    const auto application = m_store.findApplicationById(build->applicationId);
-    if (!access::canSee(caller, application ? application->ownerIds : QStringList()))
-        throw Error::forbidden(QStringLiteral("you are not an owner of the application of build %1")
-                                   .arg(domain::quoted(buildId)));
+    access::requireCanSeeApplicationOf(m_store, caller, build->applicationId,
+                                       QStringLiteral("build %1").arg(domain::quoted(buildId)));
     return *std::move(build);
 }
 

@@ -43,6 +43,8 @@ Build BuildSettler::settle(const Build &build, const BuildOutcome &outcome, qint
         domain::BuildTransitionFields fields;
         fields.failureReason = outcome.reason;
         fields.artifactPath = outcome.artifactPath;
+        if (outcome.state == BuildState::Succeeded)
+            fields.plan = outcome.plan;
         settledHere = m_store.transitionBuild(build.id, BuildState::Building, outcome.state, fields);
         stored = m_store.findBuildById(build.id);
         application = m_store.findApplicationById(build.applicationId);
@@ -121,6 +123,10 @@ Build BuildSettler::settle(const Build &build, const BuildOutcome &outcome, qint
     settled.state = finalState;
     settled.failureReason = outcome.reason;
     settled.artifactPath = settledHere ? outcome.artifactPath : QString();
+    if (settledHere && outcome.state == BuildState::Succeeded && outcome.plan) {
+        settled.deployType = outcome.plan->deployType;
+        settled.startCommand = outcome.plan->startCommand;
+    }
     return settled;
 }
 

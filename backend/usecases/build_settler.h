@@ -11,7 +11,8 @@
 
 namespace vitrine::usecases {
 
-// Settles a build that ran on a builder, whichever: by compare-and-set from BUILDING, then the closing
+// Settles a build that ran on a builder, whichever: by compare-and-set from BUILDING (a success also stores
+// the plan it deploys with, when the outcome has one), then the closing
 // "==> …" line and the end of its log, a BuildStateChanged event and (unless canceled) a notification.
 // When the build was settled elsewhere meanwhile (canceled, or declared dead) the store's state wins and
 // the outcome's artifact is removed. When the store fails, the build stays BUILDING without heartbeats and

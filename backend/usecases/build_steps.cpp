@@ -1,6 +1,7 @@
 #include "usecases/build_steps.h"
 
 #include "usecases/builder_logging.h"
+#include "usecases/stack_detection.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -8,12 +9,12 @@
 #include <QFileInfo>
 #include <QUrl>
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 
 namespace vitrine::usecases {
 
-using domain::BuildState;
 using domain::BuildType;
 using domain::CommandResult;
 using domain::Error;
@@ -44,42 +45,49 @@ QString displayUrl(const QString &url)
     return url;
 }
 
-// Why the build command did not succeed, for people.
-QString commandFailure(const CommandResult &result, const domain::CommandLimits &limits)
+// Why a command of the build did not succeed, for people ("build command exited with code 2").
+QString commandFailure(const QString &what, const CommandResult &result, const domain::CommandLimits &limits)
 {
     switch (result.outcome) {
     case CommandResult::Outcome::Exited:
-        return QStringLiteral("build command %1").arg(result.detail);
+        return QStringLiteral("%1 %2").arg(what, result.detail);
     case CommandResult::Outcome::TimedOut:
         return QStringLiteral("killed after %1 s").arg(limits.timeoutSeconds);
     case CommandResult::Outcome::OutOfMemory:
         return QStringLiteral("out of memory (limit %1)").arg(formatBytes(limits.memoryBytes));
     case CommandResult::Outcome::FailedToStart:
-        return QStringLiteral("build command failed to start: %1").arg(result.detail);
+        return QStringLiteral("%1 failed to start: %2").arg(what, result.detail);
     case CommandResult::Outcome::Canceled:
         break;
     }
     return QStringLiteral("canceled");
 }
 
-// The artifact dir's canonical path. It must be a directory inside the source tree; a symbolic link that
-// leads out of it would publish files of the builder's host.
-QString artifactDirectory(const QString &source, const QString &artifactDir)
+// The canonical path of the directory `name` (relative to source; empty: source itself). It must be a
+// directory inside the source tree; a symbolic link that leads out of it would expose files of the builder's
+// host. `what` names it for people: "artifact directory".
+QString directoryInside(const QString &source, const QString &name, const QString &what)
 {
-    const QString name = artifactDir.isEmpty() ? QStringLiteral(".") : artifactDir;
-    const QFileInfo info(QDir(source).filePath(name));
+    const QString relative = name.isEmpty() ? QStringLiteral(".") : name;
+    const QFileInfo info(QDir(source).filePath(relative));
     if (!info.exists())
         throw Error::failedPrecondition(
-            QStringLiteral("artifact directory %1 does not exist").arg(domain::quoted(name)));
+            QStringLiteral("%1 %2 does not exist").arg(what, domain::quoted(relative)));
     if (!info.isDir())
         throw Error::failedPrecondition(
-            QStringLiteral("artifact directory %1 is not a directory").arg(domain::quoted(name)));
+            QStringLiteral("%1 %2 is not a directory").arg(what, domain::quoted(relative)));
     const QString root = QFileInfo(source).canonicalFilePath();
     const QString path = info.canonicalFilePath();
     if (path != root && !path.startsWith(root + QLatin1Char('/')))
         throw Error::failedPrecondition(
-            QStringLiteral("artifact directory %1 leads outside the repository").arg(domain::quoted(name)));
+            QStringLiteral("%1 %2 leads outside the repository").arg(what, domain::quoted(relative)));
     return path;
+}
+
+// `name` inside the context dir, as a path relative to the source root.
+QString inContext(const QString &contextDir, const QString &name)
+{
+    return QDir::cleanPath(contextDir.isEmpty() ? name : QStringLiteral("%1/%2").arg(contextDir, name));
 }
 
 } // namespace
@@ -117,16 +125,65 @@ BuildSteps::BuildSteps(domain::GitService &git, domain::CommandRunner &runner,
 {
 }
 
+bool BuildSteps::runCommand(const QString &what, const QString &command, const QString &directory,
+                            const domain::EnvVars &env, const domain::CommandLimits &limits,
+                            BuildReport &report, const std::atomic<bool> &stop)
+{
+    const auto onLine = [&report](LogStream stream, const QString &line) {
+        report.commandLine(stream, line);
+    };
+    const CommandResult result = m_runner.run(command, directory, env, limits, onLine, stop);
+    if (stop)
+        return false;
+    if (result.outcome != CommandResult::Outcome::Exited || result.exitCode != 0)
+        throw Error::failedPrecondition(commandFailure(what, result, limits));
+    return true;
+}
+
+bool BuildSteps::pack(const QString &source, const QString &artifactDir, const QString &archiveFile,
+                      BuildReport &report, const std::atomic<bool> &stop)
+{
+    const QString artifact = directoryInside(source, artifactDir, QStringLiteral("artifact directory"));
+    qint64 fileCount = 0;
+    qint64 totalBytes = 0;
+    QDirIterator files(artifact, QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                       QDirIterator::Subdirectories);
+    while (files.hasNext()) {
+        files.next();
+        ++fileCount;
+        totalBytes += files.fileInfo().size();
+    }
+    const QString shownDir = QDir::cleanPath(artifactDir.isEmpty() ? QStringLiteral(".") : artifactDir);
+    report.announce(
+        QStringLiteral("==> Packing %1/ (%2 %3, %4)")
+            .arg(shownDir)
+            .arg(fileCount)
+            .arg(fileCount == 1 ? QStringLiteral("file") : QStringLiteral("files"), formatBytes(totalBytes)));
+
+    if (!QDir().mkpath(QFileInfo(archiveFile).path()))
+        throw Error::internal(
+            QStringLiteral("cannot create the artifact folder %1").arg(QFileInfo(archiveFile).path()));
+    m_archive.pack(artifact, archiveFile);
+    if (stop) {
+        QFile::remove(archiveFile);
+        return false;
+    }
+    return true;
+}
+
 std::optional<BuildOutcome> BuildSteps::run(const domain::Build &build, const QString &repositoryUrl,
                                             const domain::CommandLimits &limits, const QString &workspace,
                                             const QString &archiveFile, BuildReport &report,
                                             const std::atomic<bool> &stop)
 {
-    const BuildType type = build.config.type;
-    if (type != BuildType::Static && type != BuildType::StaticCmd) {
+    const domain::BuildConfig &config = build.config;
+    if (config.type == BuildType::StaticDockerfile || config.type == BuildType::RuntimeDockerfile) {
         throw Error::failedPrecondition(QStringLiteral("build type %1 is not supported by this builder yet")
-                                            .arg(domain::buildTypeName(type)));
+                                            .arg(domain::buildTypeName(config.type)));
     }
+    if (config.type == BuildType::RuntimeCmd && config.startCommand.trimmed().isEmpty())
+        return BuildOutcome::failed(
+            QStringLiteral("a runtime-cmd build needs a start command; set one in the app's build config"));
     if (stop)
         return std::nullopt;
 
@@ -140,46 +197,76 @@ std::optional<BuildOutcome> BuildSteps::run(const domain::Build &build, const QS
     if (stop)
         return std::nullopt;
 
-    if (type == BuildType::StaticCmd) {
-        report.announce(QStringLiteral("==> Running: %1").arg(build.config.buildCommand));
-        const auto onLine = [&report](LogStream stream, const QString &line) {
-            report.commandLine(stream, line);
-        };
-        const CommandResult result =
-            m_runner.run(build.config.buildCommand, source, build.env, limits, onLine, stop);
-        if (stop)
+    QString artifactDir = config.artifactDir;
+    domain::BuildPlan plan{domain::DeployType::Static, {}};
+    switch (config.type) {
+    case BuildType::Static:
+        break;
+    case BuildType::StaticCmd:
+        report.announce(QStringLiteral("==> Running: %1").arg(config.buildCommand));
+        if (!runCommand(QStringLiteral("build command"), config.buildCommand, source, build.env, limits,
+                        report, stop))
             return std::nullopt;
-        if (result.outcome != CommandResult::Outcome::Exited || result.exitCode != 0)
-            return BuildOutcome{BuildState::Failed, commandFailure(result, limits), {}};
+        break;
+    case BuildType::RuntimeCmd: {
+        const QString context =
+            directoryInside(source, config.contextDir, QStringLiteral("context directory"));
+        if (!config.buildCommand.isEmpty()) {
+            report.announce(QStringLiteral("==> Running: %1").arg(config.buildCommand));
+            if (!runCommand(QStringLiteral("build command"), config.buildCommand, context, build.env, limits,
+                            report, stop))
+                return std::nullopt;
+        }
+        artifactDir = inContext(config.contextDir, QStringLiteral("."));
+        plan = {domain::DeployType::Runtime, config.startCommand};
+        break;
+    }
+    case BuildType::Auto: {
+        const QString context =
+            directoryInside(source, config.contextDir, QStringLiteral("context directory"));
+        const StackPlan stack = detectStack(context, build.deployType);
+        report.announce(QStringLiteral("==> ") + describeDetection(stack));
+        report.announce(QStringLiteral("==> ") + describePlan(stack));
+        domain::EnvVars env = stack.toolEnv;
+        env.insert(build.env);
+        if (!stack.installCommand.isEmpty()) {
+            report.announce(QStringLiteral("==> Installing: %1").arg(stack.installCommand));
+            if (!runCommand(QStringLiteral("install command"), stack.installCommand, context, env, limits,
+                            report, stop))
+                return std::nullopt;
+        }
+        if (!stack.buildCommand.isEmpty()) {
+            report.announce(QStringLiteral("==> Running: %1").arg(stack.buildCommand));
+            if (!runCommand(QStringLiteral("build command"), stack.buildCommand, context, env, limits, report,
+                            stop))
+                return std::nullopt;
+        }
+        plan = stack.plan;
+        artifactDir = inContext(config.contextDir, QStringLiteral("."));
+        if (plan.deployType == domain::DeployType::Static) {
+            const auto found = std::find_if(
+                stack.artifactDirs.cbegin(), stack.artifactDirs.cend(),
+                [&context](const QString &dir) { return QFileInfo(QDir(context).filePath(dir)).isDir(); });
+            if (found == stack.artifactDirs.cend()) {
+                QStringList dirs;
+                for (const QString &dir : stack.artifactDirs)
+                    dirs << dir + QLatin1Char('/');
+                throw Error::failedPrecondition(
+                    QStringLiteral("no site to publish: none of %1 exists after the build")
+                        .arg(dirs.join(QStringLiteral(", "))));
+            }
+            artifactDir = inContext(config.contextDir, *found);
+        }
+        break;
+    }
+    case BuildType::StaticDockerfile:
+    case BuildType::RuntimeDockerfile:
+        Q_UNREACHABLE();
     }
 
-    const QString artifact = artifactDirectory(source, build.config.artifactDir);
-    qint64 fileCount = 0;
-    qint64 totalBytes = 0;
-    QDirIterator files(artifact, QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
-                       QDirIterator::Subdirectories);
-    while (files.hasNext()) {
-        files.next();
-        ++fileCount;
-        totalBytes += files.fileInfo().size();
-    }
-    const QString shownDir =
-        QDir::cleanPath(build.config.artifactDir.isEmpty() ? QStringLiteral(".") : build.config.artifactDir);
-    report.announce(
-        QStringLiteral("==> Packing %1/ (%2 %3, %4)")
-            .arg(shownDir)
-            .arg(fileCount)
-            .arg(fileCount == 1 ? QStringLiteral("file") : QStringLiteral("files"), formatBytes(totalBytes)));
-
-    if (!QDir().mkpath(QFileInfo(archiveFile).path()))
-        throw Error::internal(
-            QStringLiteral("cannot create the artifact folder %1").arg(QFileInfo(archiveFile).path()));
-    m_archive.pack(artifact, archiveFile);
-    if (stop) {
-        QFile::remove(archiveFile);
+    if (!pack(source, artifactDir, archiveFile, report, stop))
         return std::nullopt;
-    }
-    return BuildOutcome{BuildState::Succeeded, {}, {}};
+    return BuildOutcome::succeeded(plan);
 }
 
 } // namespace vitrine::usecases

@@ -1,6 +1,9 @@
 #include "usecases/controller.h"
 
+#include "usecases/alert_monitor.h"
 #include "usecases/controller_logging.h"
+#include "usecases/metrics_recorder.h"
+#include "usecases/runtime_log_hub.h"
 
 #include <QDir>
 #include <QFile>
@@ -11,6 +14,7 @@ namespace {
 const QString kScheduleKey = QStringLiteral("schedule");
 const QString kStaleBuildsKey = QStringLiteral("stale-builds");
 const QString kRoutesKey = QStringLiteral("routes");
+const QString kSleepKey = QStringLiteral("sleep");
 
 // Pages through a store list ordered by name until a short page.
 template<typename Item, typename ListPage>
@@ -42,17 +46,20 @@ ReconcileLoop::Options loopOptions(const QString &name, std::chrono::millisecond
 } // namespace
 
 Controller::Controller(domain::Store &store, domain::GitService &git, domain::ArtifactArchive &archive,
-                       domain::Router &router, BuildExecutor &executor, EventHub &events, BuildLogHub &logHub,
-                       domain::BuildLogStore &logs, ControllerOptions options)
+                       domain::Router &router, domain::RuntimeBackend &runtime, BuildExecutor &executor,
+                       EventHub &events, BuildLogHub &logHub, domain::BuildLogStore &logs,
+                       ControllerOptions options)
     : m_store(store)
     , m_git(git)
     , m_router(router)
+    , m_runtime(runtime)
     , m_executor(executor)
     , m_events(events)
     , m_logHub(logHub)
     , m_logs(logs)
     , m_options(std::move(options))
-    , m_sites(archive, m_options.dataDir, m_options.siteRetention)
+    , m_sites(archive, m_options.dataDir, QStringLiteral("sites"), m_options.siteRetention)
+    , m_releases(archive, m_options.dataDir, QStringLiteral("releases"), m_options.siteRetention)
     , m_fetchSchedule(m_options.pollInterval)
     // Fetches wait on the network: two at once, so one slow remote does not hold up the others.
     , m_fetchLoop(
@@ -67,13 +74,25 @@ Controller::Controller(domain::Store &store, domain::GitService &git, domain::Ar
     , m_crashLoop(
           loopOptions(QStringLiteral("crash-detection"), m_options.crashCheckInterval),
           [] { return QStringList{kStaleBuildsKey}; }, [this](const QString &) { failStaleBuilds(); })
+    // Deploys of runtime apps wait for unpacking and route updates: two at once.
     , m_deployLoop(
-          loopOptions(QStringLiteral("deploy-sync"), m_options.resyncInterval),
-          [this] { return allApplicationIds(); }, [this](const QString &id) { syncDeploy(id); })
+          loopOptions(QStringLiteral("deploy-sync"), m_options.resyncInterval, 2),
+          [this] { return applicationsToSync(); }, [this](const QString &id) { syncDeploy(id); })
     , m_routesLoop(
           loopOptions(QStringLiteral("routes"), m_options.resyncInterval),
           [] { return QStringList{kRoutesKey}; }, [this](const QString &) { applyRoutes(); })
+    , m_sleepLoop(
+          loopOptions(QStringLiteral("sleep"), m_options.sleepCheckInterval),
+          [] { return QStringList{kSleepKey}; },
+          [this](const QString &) { putSleepingApplicationsToSleep(); })
 {
+}
+
+void Controller::setRuntimeListeners(RuntimeLogHub *output, AlertMonitor *alerts, MetricsRecorder *metrics)
+{
+    m_output = output;
+    m_alerts = alerts;
+    m_metrics = metrics;
 }
 
 Controller::~Controller()
@@ -81,18 +100,26 @@ Controller::~Controller()
     stop();
 }
 
+void Controller::setWakeUpstream(const QString &upstream)
+{
+    m_wakeUpstream = upstream;
+}
+
 void Controller::start()
 {
+    m_runtime.setObserver(this);
     m_routesLoop.start();
     m_deployLoop.start();
     m_crashLoop.start();
     m_scheduleLoop.start();
     m_registrationLoop.start();
     m_fetchLoop.start();
+    m_sleepLoop.start();
 }
 
 void Controller::stop()
 {
+    m_sleepLoop.stop();
     m_fetchLoop.stop();
     m_registrationLoop.stop();
     m_scheduleLoop.stop();
@@ -153,6 +180,18 @@ void Controller::applicationDeleted(const domain::Application &application,
         }
     }
     m_sites.removeApplication(application.name);
+    stopRuntime(application.id);
+    m_releases.removeApplication(application.name);
+    if (m_metrics)
+        m_metrics->forget(application.id);
+    if (m_output) {
+        try {
+            m_output->removeApplication(application.id);
+        } catch (const std::exception &error) {
+            qCWarning(lcController).noquote() << "removing the output of deleted application"
+                                              << application.name << "failed:" << error.what();
+        }
+    }
     triggerRoutes();
     publishApplicationEvent(domain::EventType::ApplicationDeleted, application);
 }

@@ -6,6 +6,7 @@
 #include "domain/ports/build_log_store.h"
 #include "domain/ports/git_service.h"
 #include "domain/ports/router.h"
+#include "domain/ports/runtime_backend.h"
 #include "domain/ports/store.h"
 #include "usecases/application_observer.h"
 #include "usecases/build_executor.h"
@@ -13,15 +14,24 @@
 #include "usecases/event_hub.h"
 #include "usecases/fetch_schedule.h"
 #include "usecases/reconcile_loop.h"
+#include "usecases/runtime_control.h"
 #include "usecases/site_publisher.h"
 
+#include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
 
 #include <chrono>
+#include <mutex>
+#include <optional>
 
 namespace vitrine::usecases {
+
+class AlertMonitor;
+class MetricsRecorder;
+class RuntimeLogHub;
 
 struct ControllerOptions {
     QString dataDir;                        // sites in DATA/sites/<app name>/<build id>/
@@ -33,6 +43,15 @@ struct ControllerOptions {
     std::chrono::milliseconds schedulePassInterval{5'000};
     std::chrono::milliseconds crashCheckInterval{10'000};
     std::chrono::milliseconds resyncInterval{60'000};
+
+    // Runtime applications: the limits and health timeout of an instance when the app does not set its own.
+    domain::ResourceLimits defaultLimits;
+    int healthTimeoutSeconds = 60;
+    // A replaced instance keeps running this long after the router switched away from it, so that the
+    // requests it is serving finish.
+    std::chrono::milliseconds drainPeriod{2'000};
+    // How often apps with auto-sleep are checked for idleness.
+    std::chrono::milliseconds sleepCheckInterval{10'000};
 };
 
 // The reconcile loops between a push and a live site. Each is level-based: it reads the desired state from
@@ -43,20 +62,35 @@ struct ControllerOptions {
 // - scheduling: while the executor has free slots, takes QUEUED builds in fair order across owners
 //   (QUEUED→BUILDING by compare-and-set is the lock) and starts them;
 // - crash detection: BUILDING builds without a heartbeat for heartbeatTimeout become FAILED;
-// - deploy sync (per application): a static application serves the newest SUCCEEDED build of its current
-//   commit and config, published by SitePublisher; runtime applications are not deployed yet;
-// - routes: the router serves every published static application at its websites.
+// - deploy sync (per application): an application serves the newest SUCCEEDED build of its current commit
+//   and config (or the build a rollback pinned). A static build is published by SitePublisher; a runtime
+//   build is unpacked as a release and run by the runtime backend: a new instance starts beside the serving
+//   one, takes over the route once healthy, and the old one stops after a drain period, so no request fails;
+//   one that never gets healthy is a failed deploy (an alert) and the old one keeps serving;
+// - routes: the router serves every published static application and every serving runtime instance at
+//   their websites, and the wake handler for sleeping ones;
+// - sleep: a runtime application with auto-sleep that had no request for that long is stopped until a
+//   request wakes it.
 // One failing repository or application never stops a loop for the others. Every public method is
 // thread-safe and returns quickly.
-class Controller final : public ApplicationObserver {
+class Controller final : public ApplicationObserver, public RuntimeControl, public domain::RuntimeObserver {
 public:
     Controller(domain::Store &store, domain::GitService &git, domain::ArtifactArchive &archive,
-               domain::Router &router, BuildExecutor &executor, EventHub &events, BuildLogHub &logHub,
-               domain::BuildLogStore &logs, ControllerOptions options);
+               domain::Router &router, domain::RuntimeBackend &runtime, BuildExecutor &executor,
+               EventHub &events, BuildLogHub &logHub, domain::BuildLogStore &logs, ControllerOptions options);
     ~Controller() override;
 
     Controller(const Controller &) = delete;
     Controller &operator=(const Controller &) = delete;
+
+    // Where runtime output goes, who hears of crashes and failed deploys, and whose series a deleted
+    // application leaves. Set before start(); each optional. The controller makes itself the runtime
+    // backend's observer on start().
+    void setRuntimeListeners(RuntimeLogHub *output, AlertMonitor *alerts, MetricsRecorder *metrics);
+
+    // "host:port" of the server's wake handler, where the routes of sleeping apps lead. Set before start()
+    // (the HTTP server binds its port after the controller exists).
+    void setWakeUpstream(const QString &upstream);
 
     // Starts every loop, each with a full pass.
     void start();
@@ -78,7 +112,40 @@ public:
     void applicationDeleted(const domain::Application &application,
                             const QList<domain::Build> &deletedBuilds) override;
 
+    // Deploy sync's periodic pass: the applications whose served build, published site or instances differ
+    // from what they should be, found with a few reads for the whole fleet, so that a pass over thousands of
+    // applications in their desired state costs little. Thread-safe.
+    QStringList applicationsToSync();
+
+    // RuntimeControl
+    RuntimeStatus runtimeStatus(const QString &applicationId) override;
+    void restartApplication(const QString &applicationId) override;
+    bool wakeApplication(const QString &applicationName) override;
+
+    // domain::RuntimeObserver
+    void instanceOutput(const QString &applicationId, const QString &instanceId, domain::LogStream stream,
+                        const QString &text) override;
+    void instanceStateChanged(const domain::InstanceStatus &status) override;
+    void instanceExited(const domain::InstanceStatus &status, const domain::InstanceExit &exit) override;
+
 private:
+    // What the controller knows of one runtime application's instances. In memory only: after a server
+    // restart deploy sync starts over from the store (the backend's instances ended with the server).
+    struct RuntimeSlot {
+        std::optional<domain::InstanceSpec> serving; // the instance the route leads to
+        QString servingUpstream;
+        std::optional<domain::InstanceSpec> candidate; // starting; takes over once healthy
+        QDateTime candidateSince;
+        QList<domain::InstanceSpec> retiring; // replaced; stopped when the drain period is over
+        QDateTime retireAt;
+        quint64 retireAfterRoutes = 0; // ... and the router has applied this route update (or a later one)
+        std::optional<domain::InstanceSpec> failed; // never got healthy: not tried again as it is
+        int nextInstanceNumber = 1;
+        bool restartRequested = false;
+        bool sleeping = false;
+        QDateTime awakeSince; // idle time counts from here at the earliest
+    };
+
     // repository_fetcher.cpp
     void fetchRepository(const QString &repositoryId);
     // build_registrar.cpp
@@ -88,8 +155,22 @@ private:
     void failStaleBuilds();
     // deploy_sync.cpp
     void syncDeploy(const QString &applicationId);
+    void syncStaticDeploy(const domain::Application &application, const domain::Build &target);
     void applyRoutes();
     void triggerRoutes();
+    // runtime_deploy.cpp
+    void syncRuntimeDeploy(const domain::Application &application,
+                           const std::optional<domain::Build> &target);
+    domain::InstanceSpec instanceSpec(const domain::Application &application, const domain::Build &build,
+                                      const QString &releaseDirectory) const;
+    // Stops every instance of the application and forgets them.
+    void stopRuntime(const QString &applicationId);
+    // The route of a runtime application, if it has one now: its serving instance, or the wake handler.
+    std::optional<QString> runtimeUpstream(const QString &applicationId, bool *wake);
+    void putSleepingApplicationsToSleep();
+    void appendOutput(const QString &applicationId, const QString &text);
+    void publishStateEvent(const domain::Application &application, domain::InstanceState state,
+                           const QString &message);
 
     QStringList allRepositoryIds();
     QList<domain::Application> allApplications();
@@ -104,13 +185,26 @@ private:
     domain::Store &m_store;
     domain::GitService &m_git;
     domain::Router &m_router;
+    domain::RuntimeBackend &m_runtime;
     BuildExecutor &m_executor;
     EventHub &m_events;
     BuildLogHub &m_logHub;
     domain::BuildLogStore &m_logs;
     const ControllerOptions m_options;
     SitePublisher m_sites;
+    SitePublisher m_releases;
     FetchSchedule m_fetchSchedule;
+    RuntimeLogHub *m_output = nullptr;
+    AlertMonitor *m_alerts = nullptr;
+    MetricsRecorder *m_metrics = nullptr;
+    QString m_wakeUpstream;
+
+    std::mutex m_runtimeMutex;                  // guards the four below
+    QHash<QString, RuntimeSlot> m_runtimeSlots; // by application id
+    QHash<QString, QString> m_routedUpstreams;  // application id → the upstream the router has now
+    quint64 m_routesRequested = 0;              // route updates asked for by deploys
+    quint64 m_routesApplied = 0;                // the newest of them the router has
+    std::mutex m_routesMutex;                   // one route update at a time
 
     // Declared last; the destructor stops them all before any member goes, since their reconciles trigger
     // one another.
@@ -120,6 +214,7 @@ private:
     ReconcileLoop m_crashLoop;
     ReconcileLoop m_deployLoop;
     ReconcileLoop m_routesLoop;
+    ReconcileLoop m_sleepLoop;
 };
 
 } // namespace vitrine::usecases

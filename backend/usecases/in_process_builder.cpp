@@ -46,15 +46,15 @@ struct InProcessBuilder::Job {
     {
         switch (stopReason.load()) {
         case StopReason::LogFailed:
-            return {BuildState::Failed, logFailure, {}};
+            return BuildOutcome::failed(logFailure);
         case StopReason::ShuttingDown:
-            return {BuildState::Canceled, QStringLiteral("canceled: the server shut down"), {}};
+            return BuildOutcome::canceled(QStringLiteral("canceled: the server shut down"));
         case StopReason::None:
         case StopReason::Canceled:
         case StopReason::NoLongerBuilding: // the store's state wins: settling will find the build settled
             break;
         }
-        return {BuildState::Canceled, kCanceledReason, {}};
+        return BuildOutcome::canceled(kCanceledReason);
     }
 
     const Build build;
@@ -249,10 +249,10 @@ void InProcessBuilder::runJob(Job &job)
     try {
         outcome = runSteps(job, workspace);
     } catch (const Error &error) {
-        outcome = {BuildState::Failed, buildErrorMessage(error, build.id), {}};
+        outcome = BuildOutcome::failed(buildErrorMessage(error, build.id));
     } catch (const std::exception &error) {
         qCWarning(lcBuilder, "build %s: %s", qPrintable(build.id), error.what());
-        outcome = {BuildState::Failed, QStringLiteral("internal error"), {}};
+        outcome = BuildOutcome::failed(QStringLiteral("internal error"));
     }
 
     job.settling = true;

@@ -36,10 +36,11 @@ struct BuilderOptions {
 };
 
 // The builder slots inside the server process. Each build runs on one of `slotCount` worker threads:
-// it reads the app's repository URL, exports the commit into DATA/work/<build id>/src, runs the build
-// command in the sandbox for static-cmd, packs the artifact dir into DATA/artifacts/<build id>.tar.gz and
-// settles the build by compare-and-set from BUILDING. Every step is announced in the build log ("==> …")
-// and every output line of the command goes there too. The workspace is removed afterwards, whatever
+// it reads the app's repository URL, runs the build's steps (BuildSteps: export the commit into
+// DATA/work/<build id>/src, run its commands in the sandbox, pack the artifact into
+// DATA/artifacts/<build id>.tar.gz) and settles the build by compare-and-set from BUILDING, with the plan it
+// deploys with when it succeeded. Every step is announced in the build log ("==> …") and every output line of
+// the commands goes there too. The workspace is removed afterwards, whatever
 // happened.
 //
 // A heartbeat thread records a heartbeat for every build it holds; when the store answers that a build is

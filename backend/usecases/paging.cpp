@@ -3,6 +3,8 @@
 #include "domain/error.h"
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
 namespace vitrine::usecases {
 
@@ -10,6 +12,7 @@ namespace {
 
 constexpr auto kNameTokenPrefix = QLatin1StringView("after:");
 constexpr auto kBuildTokenPrefix = QLatin1StringView("builds-before:");
+constexpr auto kAlertTokenPrefix = QLatin1StringView("alerts-before:");
 
 // One store query item more than the page holds, to learn whether another page follows.
 int queryLimit(const PageRequest &request)
@@ -43,6 +46,24 @@ QString decodePageToken(QLatin1StringView prefix, const QString &token)
     return QString::fromUtf8(decoded.decoded.mid(prefix.size()));
 }
 
+// A position in a list ordered by time, then id: "<time in ms since the epoch>:<id>".
+QString timePosition(const QDateTime &time, const QString &id)
+{
+    return QString::number(time.toMSecsSinceEpoch()) + u':' + id;
+}
+
+// The time and id of a token of that kind made from timePosition(); throws notAPageToken() for anything else.
+std::pair<QDateTime, QString> decodeTimePosition(QLatin1StringView prefix, const QString &token)
+{
+    const QString position = decodePageToken(prefix, token);
+    const qsizetype separator = position.indexOf(u':');
+    bool numeric = false;
+    const qint64 timeMs = separator < 0 ? 0 : position.first(separator).toLongLong(&numeric);
+    if (!numeric)
+        throw notAPageToken();
+    return {QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC), position.sliced(separator + 1)};
+}
+
 } // namespace
 
 QString pageTokenAfter(const QString &name)
@@ -59,28 +80,33 @@ domain::PageQuery toPageQuery(const PageRequest &request)
     return query;
 }
 
-// The position of a build token: "<queuedAt in ms since the epoch>:<id>".
 QString buildPageTokenAfter(const domain::Build &build)
 {
-    return encodePageToken(kBuildTokenPrefix,
-                           QString::number(build.queuedAt.toMSecsSinceEpoch()) + u':' + build.id);
+    return encodePageToken(kBuildTokenPrefix, timePosition(build.queuedAt, build.id));
 }
 
 domain::BuildPageQuery toBuildPageQuery(const PageRequest &request)
 {
     domain::BuildPageQuery query;
     query.limit = queryLimit(request);
-    if (request.pageToken.isEmpty())
-        return query;
+    if (!request.pageToken.isEmpty())
+        std::tie(query.afterQueuedAt, query.afterId) =
+            decodeTimePosition(kBuildTokenPrefix, request.pageToken);
+    return query;
+}
 
-    const QString position = decodePageToken(kBuildTokenPrefix, request.pageToken);
-    const qsizetype separator = position.indexOf(u':');
-    bool numeric = false;
-    const qint64 queuedAtMs = separator < 0 ? 0 : position.first(separator).toLongLong(&numeric);
-    if (!numeric)
-        throw notAPageToken();
-    query.afterQueuedAt = QDateTime::fromMSecsSinceEpoch(queuedAtMs, Qt::UTC);
-    query.afterId = position.sliced(separator + 1);
+QString alertPageTokenAfter(const domain::Alert &alert)
+{
+    return encodePageToken(kAlertTokenPrefix, timePosition(alert.openedAt, alert.id));
+}
+
+domain::AlertPageQuery toAlertPageQuery(const PageRequest &request)
+{
+    domain::AlertPageQuery query;
+    query.limit = queryLimit(request);
+    if (!request.pageToken.isEmpty())
+        std::tie(query.afterOpenedAt, query.afterId) =
+            decodeTimePosition(kAlertTokenPrefix, request.pageToken);
     return query;
 }
 

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+#include <utility>
+
 namespace vitrine::usecases {
 
 inline constexpr int kDefaultPageSize = 100;
@@ -36,15 +38,28 @@ QString pageTokenAfter(const QString &name);
 domain::BuildPageQuery toBuildPageQuery(const PageRequest &request);
 QString buildPageTokenAfter(const domain::Build &build);
 
+// The same for alerts, newest first by openedAt and id.
+domain::AlertPageQuery toAlertPageQuery(const PageRequest &request);
+QString alertPageTokenAfter(const domain::Alert &alert);
+
+// Cuts the one-extra result of a query with this limit down to the page; returns the token for the next page,
+// tokenAfter(the page's last item), or empty when this was the last page.
+template<typename T, typename TokenAfter>
+QString cutToPage(QList<T> &items, int queryLimit, TokenAfter tokenAfter)
+{
+    const int pageSize = queryLimit - 1;
+    if (items.size() <= pageSize)
+        return {};
+    items.resize(pageSize);
+    return tokenAfter(items.last());
+}
+
 template<typename T>
 Page<T> toPage(QList<T> items, const domain::PageQuery &query)
 {
     Page<T> page;
-    const int pageSize = query.limit - 1;
-    if (items.size() > pageSize) {
-        items.resize(pageSize);
-        page.nextPageToken = pageTokenAfter(items.last().name);
-    }
+    page.nextPageToken =
+        cutToPage(items, query.limit, [](const T &item) { return pageTokenAfter(item.name); });
     page.items = std::move(items);
     return page;
 }

@@ -193,7 +193,7 @@ void RemoteBuilderPool::artifactChunk(const QString &builderId, const QString &b
 }
 
 void RemoteBuilderPool::result(const QString &builderId, const QString &buildId, BuildState state,
-                               const QString &failureReason)
+                               const QString &failureReason, const std::optional<domain::BuildPlan> &plan)
 {
     Running running;
     {
@@ -202,24 +202,23 @@ void RemoteBuilderPool::result(const QString &builderId, const QString &buildId,
             return;
         running = m_builders[builderId].builds.take(buildId);
     }
-    BuildOutcome outcome{state, failureReason, {}};
+    BuildOutcome outcome{state, failureReason, {}, {}};
     if (!domain::isFinished(state)) {
-        outcome = {BuildState::Failed, QStringLiteral("the remote builder reported no final state"), {}};
+        outcome = BuildOutcome::failed(QStringLiteral("the remote builder reported no final state"));
     } else if (state == BuildState::Succeeded) {
         const QString partial = partialArtifactFile(buildId);
         const QString artifact = QDir(m_options.dataDir).filePath(artifactPathOf(buildId));
         if (running.artifactTooLarge) {
-            outcome = {
-                BuildState::Failed,
-                QStringLiteral("the artifact is larger than %1 MiB").arg(m_options.maxArtifactBytes >> 20),
-                {}};
+            outcome = BuildOutcome::failed(
+                QStringLiteral("the artifact is larger than %1 MiB").arg(m_options.maxArtifactBytes >> 20));
         } else if (running.artifactBytes == 0 || (QFile::exists(artifact) && !QFile::remove(artifact)) ||
                    !QFile::rename(partial, artifact)) {
             qCWarning(lcRemoteBuilders, "build %s: the artifact from %s could not be stored",
                       qPrintable(buildId), qPrintable(builderId));
-            outcome = {BuildState::Failed, QStringLiteral("internal error"), {}};
+            outcome = BuildOutcome::failed(QStringLiteral("internal error"));
         } else {
             outcome.artifactPath = artifactPathOf(buildId);
+            outcome.plan = plan;
         }
     }
     QFile::remove(partialArtifactFile(buildId));

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <mutex>
+#include <optional>
 
 namespace vitrine::usecases {
 
@@ -70,8 +71,9 @@ public:
                  const QString &text);
     void heartbeat(const QString &builderId, const QStringList &buildIds);
     void artifactChunk(const QString &builderId, const QString &buildId, const QByteArray &data);
+    // plan: how a build that succeeded deploys (none: as registered, from a builder that does not say).
     void result(const QString &builderId, const QString &buildId, domain::BuildState state,
-                const QString &failureReason);
+                const QString &failureReason, const std::optional<domain::BuildPlan> &plan);
 
 private:
     struct Running {

@@ -13,10 +13,11 @@ namespace vitrine::usecases {
 
 using domain::Error;
 
-SitePublisher::SitePublisher(domain::ArtifactArchive &archive, QString dataDir, int retention,
+SitePublisher::SitePublisher(domain::ArtifactArchive &archive, QString dataDir, QString folder, int retention,
                              domain::ExtractLimits limits)
     : m_archive(archive)
     , m_dataDir(std::move(dataDir))
+    , m_folder(std::move(folder))
     , m_retention(std::max(1, retention))
     , m_limits(limits)
 {
@@ -25,7 +26,7 @@ SitePublisher::SitePublisher(domain::ArtifactArchive &archive, QString dataDir, 
 QString SitePublisher::applicationDirectory(const QString &applicationName) const
 {
     // Application names are DNS labels: safe as one path component.
-    return QDir(m_dataDir).filePath(QStringLiteral("sites/") + applicationName);
+    return QDir(m_dataDir).filePath(m_folder + QLatin1Char('/') + applicationName);
 }
 
 QString SitePublisher::siteDirectory(const QString &applicationName, const QString &buildId) const

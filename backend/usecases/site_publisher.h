@@ -9,14 +9,15 @@
 
 namespace vitrine::usecases {
 
-// Static sites on disk, as the router serves them: each published version of an application is the build's
-// artifact unpacked into DATA/sites/<application name>/<build id>/. A version appears whole or not at all
-// (the archive unpacks beside it and is renamed into place), so switching the router to it is atomic.
-// Calls for one application must not overlap; different applications may be handled at once.
+// Published versions of applications on disk: each is a build's artifact unpacked into
+// DATA/<folder>/<application name>/<build id>/ — static sites as the router serves them ("sites"), runtime
+// releases as their instances run them ("releases"). A version appears whole or not at all (the archive
+// unpacks beside it and is renamed into place), so switching to it is atomic. Calls for one application must
+// not overlap; different applications may be handled at once.
 class SitePublisher {
 public:
     // retention: how many versions prune() keeps per application (at least one).
-    SitePublisher(domain::ArtifactArchive &archive, QString dataDir, int retention,
+    SitePublisher(domain::ArtifactArchive &archive, QString dataDir, QString folder, int retention,
                   domain::ExtractLimits limits = {});
 
     // Where the version of this build is (or would be) published.
@@ -39,6 +40,7 @@ private:
 
     domain::ArtifactArchive &m_archive;
     QString m_dataDir;
+    QString m_folder;
     int m_retention;
     domain::ExtractLimits m_limits;
 };

@@ -280,6 +280,7 @@ void FakeStore::updateApplication(const domain::Application &application)
     updated.createdAt = stored.createdAt;
     updated.currentCommit = stored.currentCommit;
     updated.currentBuildId = stored.currentBuildId;
+    updated.pinnedBuildId = stored.configHash == application.configHash ? stored.pinnedBuildId : QString();
     updated.updatedAt = QDateTime::currentDateTimeUtc();
     updated.version = stored.version + 1;
     stored = updated;
@@ -290,13 +291,17 @@ void FakeStore::deleteApplication(const QString &id)
     if (!m_applications.remove(id))
         throw missing(QStringLiteral("application"), id);
     m_builds.removeIf([&id](const auto &entry) { return entry.value().applicationId == id; });
+    m_alerts.removeIf([&id](const auto &entry) { return entry.value().applicationId == id; });
 }
 
 void FakeStore::setApplicationCommit(const QString &applicationId, const QString &commit)
 {
     if (!m_applications.contains(applicationId))
         throw missing(QStringLiteral("application"), applicationId);
-    m_applications[applicationId].currentCommit = commit;
+    domain::Application &application = m_applications[applicationId];
+    if (application.currentCommit != commit)
+        application.pinnedBuildId.clear();
+    application.currentCommit = commit;
 }
 
 void FakeStore::setApplicationCurrentBuild(const QString &applicationId, const QString &buildId)
@@ -304,6 +309,13 @@ void FakeStore::setApplicationCurrentBuild(const QString &applicationId, const Q
     if (!m_applications.contains(applicationId))
         throw missing(QStringLiteral("application"), applicationId);
     m_applications[applicationId].currentBuildId = buildId;
+}
+
+void FakeStore::setApplicationPinnedBuild(const QString &applicationId, const QString &buildId)
+{
+    if (!m_applications.contains(applicationId))
+        throw missing(QStringLiteral("application"), applicationId);
+    m_applications[applicationId].pinnedBuildId = buildId;
 }
 
 void FakeStore::insertBuild(const domain::Build &build)
@@ -374,6 +386,10 @@ bool FakeStore::transitionBuild(const QString &id, domain::BuildState from, doma
         build.failureReason = fields.failureReason;
     if (!fields.artifactPath.isEmpty())
         build.artifactPath = fields.artifactPath;
+    if (fields.plan) {
+        build.deployType = fields.plan->deployType;
+        build.startCommand = fields.plan->startCommand;
+    }
     ++build.version;
     return true;
 }
@@ -529,6 +545,73 @@ void FakeStore::checkWebsitesFree(const domain::Application &application) const
             }
         }
     }
+}
+
+QHash<QString, QString> FakeStore::deployableBuildIds()
+{
+    QHash<QString, QString> buildIds;
+    // Oldest first: a later build of the same application replaces an earlier one.
+    for (const domain::Build &build : buildsWhere([this](const domain::Build &build) {
+             const domain::Application application = m_applications.value(build.applicationId);
+             return build.state == domain::BuildState::Succeeded &&
+                    build.commit == application.currentCommit && build.configHash == application.configHash;
+         }))
+        buildIds.insert(build.applicationId, build.id);
+    return buildIds;
+}
+
+void FakeStore::insertAlert(const domain::Alert &alert)
+{
+    if (!m_applications.contains(alert.applicationId))
+        throw missing(QStringLiteral("application"), alert.applicationId);
+    if (m_alerts.contains(alert.id))
+        throw Error::alreadyExists(QStringLiteral("alert id '%1' is taken").arg(alert.id));
+    domain::Alert stored = alert;
+    if (!stored.openedAt.isValid())
+        stored.openedAt = QDateTime::currentDateTimeUtc();
+    m_alerts.insert(stored.id, stored);
+}
+
+std::optional<domain::Alert> FakeStore::findAlertById(const QString &id)
+{
+    if (!m_alerts.contains(id))
+        return std::nullopt;
+    domain::Alert alert = m_alerts.value(id);
+    alert.applicationName = m_applications.value(alert.applicationId).name;
+    alert.acknowledgedByName = m_users.value(alert.acknowledgedBy).name;
+    return alert;
+}
+
+QList<domain::Alert> FakeStore::listAlerts(const domain::AlertFilter &filter,
+                                           const domain::AlertPageQuery &page)
+{
+    QList<domain::Alert> alerts;
+    for (const domain::Alert &alert : std::as_const(m_alerts)) {
+        const bool afterCursor = !page.afterOpenedAt.isValid() || alert.openedAt < page.afterOpenedAt ||
+                                 (alert.openedAt == page.afterOpenedAt && alert.id < page.afterId);
+        if (afterCursor && (filter.applicationId.isEmpty() || alert.applicationId == filter.applicationId) &&
+            (filter.buildId.isEmpty() || alert.buildId == filter.buildId) &&
+            (filter.visibleToUserId.isEmpty() ||
+             m_applications.value(alert.applicationId).ownerIds.contains(filter.visibleToUserId)) &&
+            (filter.kinds.isEmpty() || filter.kinds.contains(alert.kind)) &&
+            (!filter.openOnly || alert.isOpen()))
+            alerts << *findAlertById(alert.id);
+    }
+    std::sort(alerts.begin(), alerts.end(), [](const domain::Alert &a, const domain::Alert &b) {
+        return a.openedAt != b.openedAt ? a.openedAt > b.openedAt : a.id > b.id;
+    });
+    if (alerts.size() > page.limit)
+        alerts.resize(std::max(page.limit, 0));
+    return alerts;
+}
+
+bool FakeStore::acknowledgeAlert(const QString &id, const QString &userId, const QDateTime &at)
+{
+    if (!m_alerts.contains(id) || !m_alerts.value(id).isOpen())
+        return false;
+    m_alerts[id].acknowledgedAt = at.isValid() ? at : QDateTime::currentDateTimeUtc();
+    m_alerts[id].acknowledgedBy = userId;
+    return true;
 }
 
 } // namespace vitrine::tests

@@ -58,6 +58,7 @@ public:
     void deleteApplication(const QString &id) override;
     void setApplicationCommit(const QString &applicationId, const QString &commit) override;
     void setApplicationCurrentBuild(const QString &applicationId, const QString &buildId) override;
+    void setApplicationPinnedBuild(const QString &applicationId, const QString &buildId) override;
 
     void insertBuild(const domain::Build &build) override;
     std::optional<domain::Build> findBuildById(const QString &id) override;
@@ -74,6 +75,13 @@ public:
     QStringList cancelQueuedBuildsExcept(const QString &applicationId, const QString &keepBuildId,
                                          const QString &reason, const QDateTime &at) override;
     QList<domain::Build> deleteBuildsOfApplication(const QString &applicationId) override;
+    QHash<QString, QString> deployableBuildIds() override;
+
+    void insertAlert(const domain::Alert &alert) override;
+    std::optional<domain::Alert> findAlertById(const QString &id) override;
+    QList<domain::Alert> listAlerts(const domain::AlertFilter &filter,
+                                    const domain::AlertPageQuery &page) override;
+    bool acknowledgeAlert(const QString &id, const QString &userId, const QDateTime &at) override;
 
     QStringList repositoriesOwnedOnlyBy(const QString &userId) override;
     QStringList applicationsOwnedOnlyBy(const QString &userId) override;
@@ -94,6 +102,7 @@ private:
     QMap<QString, domain::Repository> m_repositories;
     QMap<QString, domain::Application> m_applications;
     QMap<QString, domain::Build> m_builds;
+    QMap<QString, domain::Alert> m_alerts;
 };
 
 } // namespace vitrine::tests

@@ -1,6 +1,7 @@
 #include "store_fixtures.h"
 
 #include "domain/ids.h"
+#include "domain/token.h"
 
 #include <QDateTime>
 
@@ -15,6 +16,17 @@ domain::User addUser(domain::Store &store, const QString &name, domain::Role rol
     user.createdAt = QDateTime::currentDateTimeUtc();
     store.insertUser(user);
     return user;
+}
+
+QString addToken(domain::Store &store, const QString &userId)
+{
+    const QString secret = domain::newTokenSecret();
+    domain::Token token;
+    token.id = domain::newId(domain::idprefix::kToken);
+    token.userId = userId;
+    token.secretHash = domain::hashTokenSecret(secret);
+    store.insertToken(token);
+    return secret;
 }
 
 domain::Repository addRepository(domain::Store &store, const QString &name, const QString &url,

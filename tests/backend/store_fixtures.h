@@ -12,6 +12,9 @@ namespace vitrine::tests {
 // A user created now, inserted.
 domain::User addUser(domain::Store &store, const QString &name, domain::Role role);
 
+// A token of the user, inserted; returns its secret, for "authorization: Bearer SECRET".
+QString addToken(domain::Store &store, const QString &userId);
+
 // A repository owned by ownerIds, inserted.
 domain::Repository addRepository(domain::Store &store, const QString &name, const QString &url,
                                  const QStringList &ownerIds);

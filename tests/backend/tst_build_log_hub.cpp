@@ -1,6 +1,7 @@
 #include "adapters/logfiles/file_build_log_store.h"
 #include "domain/error.h"
 #include "domain/ids.h"
+#include "log_lines.h"
 #include "usecases/build_log_hub.h"
 
 #include <QSemaphore>
@@ -15,6 +16,7 @@ using vitrine::adapters::logfiles::FileBuildLogStore;
 using vitrine::domain::BuildState;
 using vitrine::domain::LogLine;
 using vitrine::domain::LogStream;
+using vitrine::tests::range;
 using vitrine::usecases::BuildLogEnd;
 using vitrine::usecases::BuildLogHub;
 using vitrine::usecases::BuildLogSubscription;
@@ -39,14 +41,6 @@ void appendLines(BuildLogHub &hub, const QString &buildId, qint64 from, qint64 t
             hub.append(buildId, seq % 2 ? LogStream::Stdout : LogStream::Stderr, textOf(seq));
         QCOMPARE(line.seq, seq);
     }
-}
-
-QList<qint64> range(qint64 first, qint64 last)
-{
-    QList<qint64> seqs;
-    for (qint64 seq = first; seq <= last; ++seq)
-        seqs.append(seq);
-    return seqs;
 }
 
 // A watcher as the gRPC reactor drives one: poll until a batch comes back empty.

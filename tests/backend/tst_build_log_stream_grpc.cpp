@@ -1,22 +1,12 @@
-#include "adapters/grpc/grpc_server.h"
-#include "adapters/logfiles/file_build_log_store.h"
-#include "adapters/store/sql_store.h"
-#include "domain/ids.h"
-#include "domain/token.h"
+#include "grpc_platform.h"
 #include "store_fixtures.h"
-#include "usecases/build_log_hub.h"
-#include "usecases/event_hub.h"
 #include "vitrine/v1/builds.grpc.pb.h"
 #include "vitrine/v1/events.grpc.pb.h"
 
-#include <grpcpp/client_context.h>
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
+#include <optional>
 #include <thread>
 
 using namespace vitrine;
@@ -26,14 +16,6 @@ namespace {
 
 const QString kCommit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
 
-// Runs no builds: these tests write the logs themselves.
-class IdleExecutor final : public usecases::BuildExecutor {
-public:
-    int freeSlots() const override { return 0; }
-    void start(const domain::Build &) override {}
-    bool cancel(const QString &) override { return false; }
-};
-
 // What one StreamBuildLog call received.
 struct LogWatch {
     QList<v1::LogLine> lines;
@@ -42,45 +24,37 @@ struct LogWatch {
     grpc::Status status;
 };
 
-// The platform of a server: a SQLite store (called from gRPC's threads), real hubs, and the gRPC server on a
-// free loopback port. Admin "root", members "alice" (owns "site") and "bob" (owns "blog"), each with a token.
+// The gRPC platform. Member "alice" owns "site", "bob" owns "blog".
 class Platform {
 public:
     Platform()
-        : m_store(m_dir.filePath(QStringLiteral("vitrine.db")))
-        , m_logStore(m_dir.filePath(QStringLiteral("logs")))
     {
-        addUser(QStringLiteral("root"), domain::Role::Admin);
-        addUser(QStringLiteral("alice"), domain::Role::Member);
-        addUser(QStringLiteral("bob"), domain::Role::Member);
-        addApplication(QStringLiteral("site"), QStringLiteral("alice"));
-        addApplication(QStringLiteral("blog"), QStringLiteral("bob"));
-        m_port = m_server.start({QStringLiteral("127.0.0.1:0"), {}, {}});
-        m_channel =
-            grpc::CreateChannel("127.0.0.1:" + std::to_string(m_port), grpc::InsecureChannelCredentials());
+        m_grpc.addApplication(QStringLiteral("site"), QStringLiteral("alice"));
+        m_grpc.addApplication(QStringLiteral("blog"), QStringLiteral("bob"));
+        m_grpc.start();
     }
 
-    usecases::BuildLogHub &logs() { return m_logHub; }
-    usecases::EventHub &events() { return m_eventHub; }
-    domain::Store &store() { return m_store; }
+    usecases::BuildLogHub &logs() { return m_grpc.buildLogs(); }
+    usecases::EventHub &events() { return m_grpc.events(); }
+    domain::Store &store() { return m_grpc.store(); }
 
     QString addBuild(const QString &applicationName, BuildState state)
     {
-        const domain::Application application = *m_store.findApplicationByName(applicationName);
+        const domain::Application application = *store().findApplicationByName(applicationName);
         const domain::Build build = tests::newBuild(application, kCommit, state);
-        m_store.insertBuild(build);
+        store().insertBuild(build);
         return build.id;
     }
 
     void appendLines(const QString &buildId, int from, int to)
     {
         for (int seq = from; seq <= to; ++seq)
-            m_logHub.append(buildId, domain::LogStream::Stdout, QStringLiteral("line %1").arg(seq));
+            logs().append(buildId, domain::LogStream::Stdout, QStringLiteral("line %1").arg(seq));
     }
 
     domain::Event publishBuildEvent(const QString &applicationName, const QString &state)
     {
-        const domain::Application application = *m_store.findApplicationByName(applicationName);
+        const domain::Application application = *store().findApplicationByName(applicationName);
         domain::Event event;
         event.type = domain::EventType::BuildStateChanged;
         event.applicationId = application.id;
@@ -88,20 +62,19 @@ public:
         event.buildId = QStringLiteral("bld_event");
         event.state = state;
         event.ownerIds = application.ownerIds;
-        return m_eventHub.publish(event);
+        return events().publish(event);
     }
 
     // userName empty: no authorization metadata at all.
     void authorize(grpc::ClientContext &context, const QString &userName) const
     {
-        if (!userName.isEmpty())
-            context.AddMetadata("authorization", "Bearer " + m_secrets.value(userName).toStdString());
+        m_grpc.authorize(context, userName);
     }
 
     // Reads a whole StreamBuildLog call.
     LogWatch watchLog(const QString &userName, const QString &buildId, qint64 afterSeq) const
     {
-        v1::BuildService::Stub stub(m_channel);
+        v1::BuildService::Stub stub(channel());
         grpc::ClientContext context;
         authorize(context, userName);
         v1::StreamBuildLogRequest request;
@@ -123,50 +96,10 @@ public:
         return watch;
     }
 
-    const std::shared_ptr<grpc::Channel> &channel() const { return m_channel; }
+    const std::shared_ptr<grpc::Channel> &channel() const { return m_grpc.channel(); }
 
 private:
-    void addUser(const QString &name, domain::Role role)
-    {
-        const domain::User user = tests::addUser(m_store, name, role);
-        const QString secret = domain::newTokenSecret();
-        domain::Token token;
-        token.id = domain::newId(domain::idprefix::kToken);
-        token.userId = user.id;
-        token.secretHash = domain::hashTokenSecret(secret);
-        m_store.insertToken(token);
-        m_secrets.insert(name, secret);
-    }
-
-    void addApplication(const QString &name, const QString &owner)
-    {
-        const domain::Repository repository = tests::addRepository(
-            m_store, name + QStringLiteral("-repo"), QStringLiteral("https://git.example/%1.git").arg(name),
-            {m_store.findUserByName(owner)->id});
-        domain::Application application =
-            tests::newApplication(repository, name, QStringLiteral("hash-of-") + name);
-        application.websites = {domain::Website{.fqdn = name + QStringLiteral(".localhost")}};
-        m_store.insertApplication(application);
-    }
-
-    QTemporaryDir m_dir;
-    adapters::store::SqlStore m_store;
-    adapters::logfiles::FileBuildLogStore m_logStore;
-    usecases::BuildLogHub m_logHub{m_logStore};
-    usecases::EventHub m_eventHub;
-    IdleExecutor m_executor;
-    usecases::AuthService m_auth{m_store};
-    usecases::UserService m_users{m_store};
-    usecases::TokenService m_tokens{m_store};
-    usecases::RepositoryService m_repositories{m_store, usecases::RepositoryPolicy{}};
-    usecases::ApplicationService m_applications{m_store};
-    usecases::BuildService m_builds{m_store, m_executor, m_eventHub, {}, m_logHub};
-    adapters::grpc::GrpcServer m_server{
-        adapters::grpc::UseCases{m_auth, m_users, m_tokens, m_repositories, m_applications, m_builds},
-        adapters::grpc::SystemFacts{}};
-    QMap<QString, QString> m_secrets; // by user name
-    int m_port = 0;
-    std::shared_ptr<grpc::Channel> m_channel;
+    tests::GrpcPlatform m_grpc;
 };
 
 // Whether the lines are exactly seq from+1 … to, in order, each with its text.

@@ -1,5 +1,6 @@
 // CaddyRouter against a real Caddy: static sites by host and prefix, SPA fallback, precompressed files,
-// atomic version switches, reverse proxying, restarts after a crash, external mode, and a clean stop.
+// atomic version switches, reverse proxying (502 for a dead upstream, the wake header), request counts from
+// the access log, restarts after a crash, external mode, and a clean stop.
 
 #include "adapters/router/caddy_router.h"
 #include "domain/error.h"
@@ -11,6 +12,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHttpServer>
+#include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -33,6 +35,8 @@ using vitrine::domain::Route;
 namespace {
 
 constexpr int kRestartTimeoutMs = 15'000;
+// Access-log lines reach the counter a moment after the answer.
+constexpr int kCountTimeoutMs = 10'000;
 
 struct HttpAnswer {
     int status = 0;
@@ -96,6 +100,13 @@ Route runtimeRoute(const QString &app, const QString &fqdn, const QString &prefi
     return route;
 }
 
+Route wakeRoute(const QString &app, const QString &fqdn, const QString &prefix, const QString &wakeHandler)
+{
+    Route route = runtimeRoute(app, fqdn, prefix, true, wakeHandler);
+    route.wake = true;
+    return route;
+}
+
 bool processExists(qint64 pid)
 {
     return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
@@ -117,6 +128,10 @@ private slots:
     void switchesStaticVersions();
     void proxiesRuntimeApps_data();
     void proxiesRuntimeApps();
+    void answers502ForAnUnreachableUpstream();
+    void sendsWakeRoutesWithTheWakeHeader_data();
+    void sendsWakeRoutesWithTheWakeHeader();
+    void countsRequestsPerApplication();
     void restartsCaddyWithTheLastRoutes();
     void drivesAnExternalCaddy();
     void reportsAnUnreachableAdminApi();
@@ -127,7 +142,9 @@ private slots:
 
 private:
     HttpAnswer get(const QString &host, const QString &path, const QByteArray &acceptEncoding = {},
-                   const QString &listenAddress = {});
+                   const QString &listenAddress = {},
+                   const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    qint64 requestsOf(const QString &app) { return m_router->requestActivity().value(app).requests; }
     void applyOrFail(CaddyRouter &router, const QList<Route> &routes);
 
     QTemporaryDir m_dataDir;
@@ -147,6 +164,11 @@ void TestCaddyRouter::initTestCase()
     m_upstream.route(QStringLiteral("/"), [] { return QStringLiteral("upstream saw /"); });
     m_upstream.route(QStringLiteral("/hello"), [] { return QStringLiteral("upstream saw /hello"); });
     m_upstream.route(QStringLiteral("/v1/hello"), [] { return QStringLiteral("upstream saw /v1/hello"); });
+    // What a wake handler would be told: the application to wake, and the path the client asked for.
+    m_upstream.route(QStringLiteral("/sleepy/<arg>"), [](const QString &, const QHttpServerRequest &request) {
+        return QStringLiteral("wake %1 at %2")
+            .arg(QString::fromUtf8(request.value(vitrine::domain::kWakeHeader)), request.url().path());
+    });
     const quint16 upstreamPort = m_upstream.listen(QHostAddress::LocalHost, 0);
     QVERIFY(upstreamPort != 0);
     m_upstreamAddress = QStringLiteral("127.0.0.1:%1").arg(upstreamPort);
@@ -171,11 +193,14 @@ void TestCaddyRouter::cleanupTestCase()
 }
 
 HttpAnswer TestCaddyRouter::get(const QString &host, const QString &path, const QByteArray &acceptEncoding,
-                                const QString &listenAddress)
+                                const QString &listenAddress,
+                                const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     const QString address = listenAddress.isEmpty() ? m_router->listenAddress() : listenAddress;
     QNetworkRequest request(QUrl(QStringLiteral("http://%1%2").arg(address, path)));
     request.setRawHeader("Host", host.toUtf8());
+    for (const auto &[name, value] : headers)
+        request.setRawHeader(name, value);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setTransferTimeout(10'000);
     // Set by hand, the header also turns off Qt's transparent decompression: the answer shows as it came.
@@ -364,6 +389,71 @@ void TestCaddyRouter::proxiesRuntimeApps()
     QCOMPARE(answer.body, body);
 }
 
+void TestCaddyRouter::answers502ForAnUnreachableUpstream()
+{
+    const QString host = QStringLiteral("gone.localhost");
+    const QString nobodyListens = QStringLiteral("127.0.0.1:%1").arg(freePorts(1).constFirst());
+    applyOrFail(*m_router,
+                {runtimeRoute(QStringLiteral("gone"), host, QStringLiteral("/"), false, nobodyListens)});
+    QCOMPARE(get(host, QStringLiteral("/")).status, 502);
+}
+
+void TestCaddyRouter::sendsWakeRoutesWithTheWakeHeader_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QByteArray>("clientWakeHeader");
+
+    QTest::newRow("prefix kept for the wake handler") << "/sleepy/page" << QByteArray();
+    QTest::newRow("a client cannot name another app") << "/sleepy/page" << QByteArray("other");
+}
+
+void TestCaddyRouter::sendsWakeRoutesWithTheWakeHeader()
+{
+    QFETCH(QString, path);
+    QFETCH(QByteArray, clientWakeHeader);
+
+    const QString host = QStringLiteral("sleepy.localhost");
+    applyOrFail(*m_router,
+                {wakeRoute(QStringLiteral("sleepy"), host, QStringLiteral("/sleepy"), m_upstreamAddress)});
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!clientWakeHeader.isEmpty())
+        headers.append({vitrine::domain::kWakeHeader, clientWakeHeader});
+    const HttpAnswer answer = get(host, path, {}, {}, headers);
+    QCOMPARE(answer.status, 200);
+    QCOMPARE(answer.body, QByteArray("wake sleepy at /sleepy/page"));
+}
+
+void TestCaddyRouter::countsRequestsPerApplication()
+{
+    const QString host = QStringLiteral("counted.localhost");
+    const QString site =
+        makeSite(m_sites, QStringLiteral("counted"), {{QStringLiteral("index.html"), "counted home"}});
+    applyOrFail(*m_router,
+                {
+                    staticRoute(QStringLiteral("counted-site"), host, QStringLiteral("/"), site),
+                    runtimeRoute(QStringLiteral("counted-api"), host, QStringLiteral("/api"), true,
+                                 m_upstreamAddress),
+                    runtimeRoute(QStringLiteral("counted-other"), QStringLiteral("other.localhost"),
+                                 QStringLiteral("/"), false, m_upstreamAddress),
+                });
+    const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-1);
+
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(get(host, QStringLiteral("/?visit=%1").arg(i)).status, 200);
+    QCOMPARE(get(host, QStringLiteral("/apix")).status, 404); // the site's, not the API's
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(get(host, QStringLiteral("/api/hello")).status, 200);
+    QCOMPARE(get(QStringLiteral("COUNTED.localhost"), QStringLiteral("/API/hello")).status, 200);
+    QCOMPARE(get(QStringLiteral("uncounted.localhost"), QStringLiteral("/")).status, 404);
+
+    QTRY_COMPARE_WITH_TIMEOUT(requestsOf(QStringLiteral("counted-site")), 6, kCountTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(requestsOf(QStringLiteral("counted-api")), 4, kCountTimeoutMs);
+    const QHash<QString, vitrine::domain::RequestActivity> activity = m_router->requestActivity();
+    QVERIFY(!activity.contains(QStringLiteral("counted-other")));
+    QVERIFY(activity.value(QStringLiteral("counted-site")).lastRequestAt >= before);
+    QVERIFY(activity.value(QStringLiteral("counted-api")).lastRequestAt >= before);
+}
+
 void TestCaddyRouter::restartsCaddyWithTheLastRoutes()
 {
     const QString host = QStringLiteral("survivor.localhost");
@@ -371,6 +461,7 @@ void TestCaddyRouter::restartsCaddyWithTheLastRoutes()
         makeSite(m_sites, QStringLiteral("survivor"), {{QStringLiteral("index.html"), "still here"}});
     applyOrFail(*m_router, {staticRoute(QStringLiteral("survivor"), host, QStringLiteral("/"), site)});
     QCOMPARE(get(host, QStringLiteral("/")).body, QByteArray("still here"));
+    QTRY_COMPARE_WITH_TIMEOUT(requestsOf(QStringLiteral("survivor")), 1, kCountTimeoutMs);
 
     const qint64 killed = m_router->caddyProcessId();
     QVERIFY(killed != 0);
@@ -380,6 +471,8 @@ void TestCaddyRouter::restartsCaddyWithTheLastRoutes()
                              kRestartTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(get(host, QStringLiteral("/")).body, QByteArray("still here"),
                               kRestartTimeoutMs);
+    // The restarted Caddy served that request, and its access log reaches the counter too.
+    QTRY_VERIFY_WITH_TIMEOUT(requestsOf(QStringLiteral("survivor")) > 1, kCountTimeoutMs);
     // And the restarted Caddy takes new routes.
     applyOrFail(*m_router, {});
     QCOMPARE(get(host, QStringLiteral("/")).status, 404);
@@ -430,6 +523,8 @@ void TestCaddyRouter::drivesAnExternalCaddy()
     applyOrFail(router, routes);
     QCOMPARE(get(QStringLiteral("ext.localhost"), QStringLiteral("/"), {}, listenAddress).body,
              QByteArray("served by an external Caddy"));
+    QTRY_COMPARE_WITH_TIMEOUT(router.requestActivity().value(QStringLiteral("external")).requests, 1,
+                              kCountTimeoutMs);
     // The admin API stayed where it was: applying again still reaches it.
     applyOrFail(router, routes);
 }

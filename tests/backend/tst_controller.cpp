@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -74,14 +75,119 @@ private:
     QStringList m_canceled;
 };
 
-// Keeps the last route set it was given.
-class FakeRouter final : public domain::Router {
+// Runs nothing: an instance is RUNNING at once on a made-up port, unless its start command says "never
+// healthy" (then ERRORED). Tells the observer, as a backend does, from the converging thread.
+class FakeRuntime final : public domain::RuntimeBackend {
 public:
-    void apply(const QList<domain::Route> &routes) override
+    void setObserver(domain::RuntimeObserver *observer) override { m_observer = observer; }
+
+    void converge(const QString &applicationId, const QList<domain::InstanceSpec> &desired) override
+    {
+        QList<domain::InstanceStatus> changed;
+        {
+            std::lock_guard lock(m_mutex);
+            QStringList wanted;
+            for (const domain::InstanceSpec &spec : desired)
+                wanted.append(spec.instanceId);
+            m_instances.removeIf([&](const auto &entry) {
+                return entry.value().applicationId == applicationId && !wanted.contains(entry.key());
+            });
+            for (const domain::InstanceSpec &spec : desired) {
+                if (m_instances.contains(spec.instanceId))
+                    continue;
+                domain::InstanceStatus status;
+                status.instanceId = spec.instanceId;
+                status.applicationId = spec.applicationId;
+                status.applicationName = spec.applicationName;
+                status.buildId = spec.buildId;
+                const bool healthy = !spec.startCommand.contains(QStringLiteral("never healthy"));
+                status.state = healthy ? domain::InstanceState::Running : domain::InstanceState::Errored;
+                status.upstream = QStringLiteral("127.0.0.1:%1").arg(m_nextPort++);
+                m_instances.insert(spec.instanceId, status);
+                m_started.append(spec);
+                changed.append(status);
+            }
+        }
+        for (const domain::InstanceStatus &status : changed)
+            m_observer->instanceStateChanged(status);
+    }
+
+    QList<domain::InstanceStatus> instances(const QString &applicationId) override
     {
         std::lock_guard lock(m_mutex);
+        QList<domain::InstanceStatus> result;
+        for (const domain::InstanceStatus &status : std::as_const(m_instances)) {
+            if (applicationId.isEmpty() || status.applicationId == applicationId)
+                result.append(status);
+        }
+        return result;
+    }
+
+    QList<domain::InstanceUsage> sampleUsage() override { return {}; }
+    QString name() const override { return QStringLiteral("fake"); }
+
+    QStringList upstreams() const
+    {
+        std::lock_guard lock(m_mutex);
+        QStringList result;
+        for (const domain::InstanceStatus &status : m_instances)
+            result.append(status.upstream);
+        return result;
+    }
+    QList<domain::InstanceSpec> started() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_started;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    domain::RuntimeObserver *m_observer = nullptr;
+    QMap<QString, domain::InstanceStatus> m_instances;
+    QList<domain::InstanceSpec> m_started;
+    int m_nextPort = 20'000;
+};
+
+// Keeps the last route set it was given, and checks each one: every upstream it is told to proxy to must be
+// running at that moment (so no request fails during a deploy).
+class FakeRouter final : public domain::Router {
+public:
+    explicit FakeRouter(FakeRuntime &runtime)
+        : m_runtime(runtime)
+    {
+    }
+
+    void apply(const QList<domain::Route> &routes) override
+    {
+        const QStringList running = m_runtime.upstreams();
+        std::lock_guard lock(m_mutex);
+        for (const domain::Route &route : routes) {
+            if (!route.upstream.isEmpty() && !route.wake && !running.contains(route.upstream))
+                m_routesToStoppedInstances.append(route.upstream);
+        }
         m_routes = routes;
     }
+
+    QHash<QString, domain::RequestActivity> requestActivity() override
+    {
+        std::lock_guard lock(m_mutex);
+        return m_activity;
+    }
+
+    void requestServed(const QString &applicationName)
+    {
+        std::lock_guard lock(m_mutex);
+        domain::RequestActivity &activity = m_activity[applicationName];
+        ++activity.requests;
+        activity.lastRequestAt = QDateTime::currentDateTimeUtc();
+    }
+
+    QStringList routesToStoppedInstances() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_routesToStoppedInstances;
+    }
+
     QList<domain::Route> routes() const
     {
         std::lock_guard lock(m_mutex);
@@ -89,8 +195,11 @@ public:
     }
 
 private:
+    FakeRuntime &m_runtime;
     mutable std::mutex m_mutex;
     QList<domain::Route> m_routes;
+    QHash<QString, domain::RequestActivity> m_activity;
+    QStringList m_routesToStoppedInstances;
 };
 
 QString madeDir(const QString &path)
@@ -112,7 +221,8 @@ struct Platform {
     usecases::EventHub events;
     usecases::BuildLogHub logHub{logs};
     FakeExecutor executor;
-    FakeRouter router;
+    FakeRuntime runtime;
+    FakeRouter router{runtime};
     usecases::ApplicationService applications{store};
     std::unique_ptr<usecases::Controller> controller;
     QString repositoryId;
@@ -166,13 +276,39 @@ struct Platform {
         options.schedulePassInterval = 100ms;
         options.crashCheckInterval = 100ms;
         options.resyncInterval = 200ms;
-        controller = std::make_unique<usecases::Controller>(store, gitService, archive, router, executor,
-                                                            events, logHub, logs, options);
+        options.drainPeriod = 100ms;
+        options.sleepCheckInterval = 100ms;
+        controller = std::make_unique<usecases::Controller>(store, gitService, archive, router, runtime,
+                                                            executor, events, logHub, logs, options);
         applications.setObserver(controller.get());
+        controller->setWakeUpstream(QStringLiteral("127.0.0.1:8081"));
         controller->start();
     }
 
+    domain::Application createRuntimeApp(const QString &name, const QString &startCommand)
+    {
+        usecases::NewApplication request;
+        request.name = name;
+        request.repositoryRef = QStringLiteral("site");
+        request.ref = QStringLiteral("main");
+        request.build.type = domain::BuildType::RuntimeCmd;
+        request.build.startCommand = startCommand;
+        request.ownerNames = {QStringLiteral("alice")};
+        return applications.create(root(), request);
+    }
+
     domain::Application app(const QString &name) { return *store.findApplicationByName(name); }
+
+    // The upstreams the router sends the application's requests to now.
+    QStringList upstreamsOf(const QString &name) const
+    {
+        QStringList upstreams;
+        for (const domain::Route &route : router.routes()) {
+            if (route.applicationName == name)
+                upstreams.append(route.upstream);
+        }
+        return upstreams;
+    }
 
     QList<domain::Build> builds(const QString &applicationName)
     {
@@ -475,6 +611,130 @@ private slots:
         QVERIFY(batch.end);
         QCOMPARE(batch.end->reason, usecases::BuildLogEnd::Reason::Finished);
         QCOMPARE(batch.end->finalState, BuildState::Canceled);
+    }
+
+    void aRuntimeBuildRunsAndIsRouted()
+    {
+        Platform p;
+        p.git.commit(QStringLiteral("main"), {{QStringLiteral("app.py"), "print()"}},
+                     QStringLiteral("first"));
+        p.createRuntimeApp(QStringLiteral("web"), QStringLiteral("python3 app.py"));
+        EventLog events(p.events);
+        p.start(2);
+
+        QTRY_COMPARE(p.executor.started().size(), 1);
+        const domain::Build build = p.executor.started().constFirst();
+        QCOMPARE(build.deployType, domain::DeployType::Runtime);
+        p.succeed(build, "release");
+
+        QTRY_COMPARE(p.app(QStringLiteral("web")).currentBuildId, build.id);
+        QCOMPARE(p.runtime.started().size(), 1);
+        const domain::InstanceSpec spec = p.runtime.started().constFirst();
+        QCOMPARE(spec.startCommand, QStringLiteral("python3 app.py"));
+        QCOMPARE(spec.buildId, build.id);
+        QVERIFY(QFileInfo(spec.releaseDirectory + QStringLiteral("/index.html")).isFile());
+        QTRY_COMPARE(p.upstreamsOf(QStringLiteral("web")), p.runtime.upstreams());
+        QTRY_VERIFY(events.has(domain::EventType::ApplicationDeployed));
+        QTRY_VERIFY(events.has(domain::EventType::ApplicationStateChanged, QStringLiteral("running")));
+        QCOMPARE(p.controller->runtimeStatus(p.app(QStringLiteral("web")).id).state,
+                 domain::InstanceState::Running);
+    }
+
+    void aNewVersionTakesOverOnlyOnceItRuns()
+    {
+        Platform p;
+        p.git.commit(QStringLiteral("main"), {{QStringLiteral("app.py"), "v1"}}, QStringLiteral("first"));
+        p.createRuntimeApp(QStringLiteral("web"), QStringLiteral("python3 app.py"));
+        p.start(2);
+        QTRY_COMPARE(p.executor.started().size(), 1);
+        p.succeed(p.executor.started().constFirst(), "v1");
+        QTRY_COMPARE(p.upstreamsOf(QStringLiteral("web")).size(), 1);
+        const QString firstUpstream = p.upstreamsOf(QStringLiteral("web")).constFirst();
+
+        p.git.commit(QStringLiteral("main"), {{QStringLiteral("app.py"), "v2"}}, QStringLiteral("second"));
+        p.controller->repositoryPushed(p.repositoryId);
+        QTRY_COMPARE(p.executor.started().size(), 2);
+        const domain::Build second = p.executor.started().constLast();
+        p.succeed(second, "v2");
+
+        QTRY_COMPARE(p.app(QStringLiteral("web")).currentBuildId, second.id);
+        QTRY_VERIFY(!p.upstreamsOf(QStringLiteral("web")).contains(firstUpstream));
+        QTRY_COMPARE(p.runtime.upstreams(), p.upstreamsOf(QStringLiteral("web"))); // the old one stopped
+        QCOMPARE(p.router.routesToStoppedInstances(), QStringList());
+    }
+
+    void aVersionThatNeverGetsHealthyLeavesTheOldOneServing()
+    {
+        Platform p;
+        p.git.commit(QStringLiteral("main"), {{QStringLiteral("app.py"), "v1"}}, QStringLiteral("first"));
+        p.createRuntimeApp(QStringLiteral("web"), QStringLiteral("python3 app.py"));
+        p.start(2);
+        QTRY_COMPARE(p.executor.started().size(), 1);
+        const domain::Build first = p.executor.started().constFirst();
+        p.succeed(first, "v1");
+        QTRY_COMPARE(p.upstreamsOf(QStringLiteral("web")).size(), 1);
+        const QStringList serving = p.upstreamsOf(QStringLiteral("web"));
+
+        usecases::ApplicationChanges broken;
+        domain::BuildConfig config = p.app(QStringLiteral("web")).build;
+        config.startCommand = QStringLiteral("never healthy");
+        broken.build = config;
+        p.applications.update(p.root(), QStringLiteral("web"), broken);
+        QTRY_COMPARE(p.executor.started().size(), 2);
+        p.succeed(p.executor.started().constLast(), "v2");
+
+        QTRY_COMPARE(p.runtime.started().size(), 2);
+        QTRY_COMPARE(p.runtime.upstreams(), serving); // the errored one is gone, the old one stays
+        QCOMPARE(p.upstreamsOf(QStringLiteral("web")), serving);
+        QCOMPARE(p.app(QStringLiteral("web")).currentBuildId, first.id);
+    }
+
+    void restartReplacesTheInstanceAndStopStopsIt()
+    {
+        Platform p;
+        p.git.commit(QStringLiteral("main"), {{QStringLiteral("app.py"), "v1"}}, QStringLiteral("first"));
+        const domain::Application web =
+            p.createRuntimeApp(QStringLiteral("web"), QStringLiteral("python3 app.py"));
+        p.start(2);
+        QTRY_COMPARE(p.executor.started().size(), 1);
+        p.succeed(p.executor.started().constFirst(), "v1");
+        QTRY_COMPARE(p.upstreamsOf(QStringLiteral("web")).size(), 1);
+        const QStringList before = p.upstreamsOf(QStringLiteral("web"));
+
+        p.controller->restartApplication(web.id);
+        QTRY_COMPARE(p.runtime.started().size(), 2);
+        QTRY_VERIFY(p.upstreamsOf(QStringLiteral("web")) != before);
+        QTRY_COMPARE(p.runtime.upstreams(), p.upstreamsOf(QStringLiteral("web")));
+        QCOMPARE(p.router.routesToStoppedInstances(), QStringList());
+
+        p.applications.stop(p.root(), QStringLiteral("web"));
+        QTRY_COMPARE(p.runtime.upstreams(), QStringList());
+        QTRY_COMPARE(p.upstreamsOf(QStringLiteral("web")), QStringList());
+    }
+
+    void anIdleApplicationSleepsAndARequestWakesIt()
+    {
+        Platform p;
+        p.git.commit(QStringLiteral("main"), {{QStringLiteral("app.py"), "v1"}}, QStringLiteral("first"));
+        p.createRuntimeApp(QStringLiteral("web"), QStringLiteral("python3 app.py"));
+        usecases::ApplicationChanges sleepy;
+        sleepy.autoSleepSeconds = 1;
+        p.applications.update(p.root(), QStringLiteral("web"), sleepy);
+        p.start(2);
+        QTRY_COMPARE(p.executor.started().size(), 1);
+        p.succeed(p.executor.started().constFirst(), "v1");
+        QTRY_COMPARE(p.upstreamsOf(QStringLiteral("web")).size(), 1);
+
+        QTRY_COMPARE_WITH_TIMEOUT(p.runtime.upstreams(), QStringList(), 10'000);
+        QTRY_COMPARE(p.upstreamsOf(QStringLiteral("web")), QStringList{QStringLiteral("127.0.0.1:8081")});
+        QVERIFY(p.router.routes().constFirst().wake);
+        QCOMPARE(p.controller->runtimeStatus(p.app(QStringLiteral("web")).id).state,
+                 domain::InstanceState::Sleeping);
+
+        QVERIFY(!p.controller->wakeApplication(QStringLiteral("web")));
+        QTRY_VERIFY(p.controller->wakeApplication(QStringLiteral("web")));
+        QCOMPARE(p.upstreamsOf(QStringLiteral("web")), p.runtime.upstreams());
+        QVERIFY(!p.router.routes().constFirst().wake);
     }
 
     void aBrokenRepositoryDoesNotStopTheOthers()

@@ -1,68 +1,29 @@
 #include "adapters/logfiles/file_build_log_store.h"
-#include "domain/error.h"
 #include "domain/ids.h"
+#include "log_lines.h"
+#include "verify_error.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <functional>
 #include <optional>
 
 using vitrine::adapters::logfiles::FileBuildLogStore;
-using vitrine::domain::Error;
 using vitrine::domain::ErrorKind;
 using vitrine::domain::LogLine;
 using vitrine::domain::LogStream;
+using vitrine::tests::appendLines;
+using vitrine::tests::errorKindOf;
+using vitrine::tests::makeLine;
+using vitrine::tests::range;
+using vitrine::tests::seqsOf;
 
 namespace {
 
 QString newBuildId()
 {
     return vitrine::domain::newId(vitrine::domain::idprefix::kBuild);
-}
-
-LogLine makeLine(qint64 seq, const QString &text, LogStream stream = LogStream::Stdout)
-{
-    LogLine line;
-    line.seq = seq;
-    line.at = QDateTime::fromMSecsSinceEpoch(1'790'000'000'000 + seq, Qt::UTC);
-    line.stream = stream;
-    line.text = text;
-    return line;
-}
-
-void appendLines(FileBuildLogStore &store, const QString &buildId, qint64 from, qint64 to)
-{
-    for (qint64 seq = from; seq <= to; ++seq)
-        store.append(buildId, makeLine(seq, QStringLiteral("line %1").arg(seq)));
-}
-
-QList<qint64> seqsOf(const QList<LogLine> &lines)
-{
-    QList<qint64> seqs;
-    for (const LogLine &line : lines)
-        seqs.append(line.seq);
-    return seqs;
-}
-
-QList<qint64> range(qint64 first, qint64 last)
-{
-    QList<qint64> seqs;
-    for (qint64 seq = first; seq <= last; ++seq)
-        seqs.append(seq);
-    return seqs;
-}
-
-// std::nullopt when the action does not throw.
-std::optional<ErrorKind> errorKindOf(const std::function<void()> &action)
-{
-    try {
-        action();
-    } catch (const Error &error) {
-        return error.kind();
-    }
-    return std::nullopt;
 }
 
 } // namespace

@@ -1,8 +1,9 @@
 #include "adapters/http/http_server.h"
 #include "adapters/logfiles/file_build_log_store.h"
 #include "domain/ids.h"
-#include "domain/token.h"
 #include "fake_store.h"
+#include "idle_executor.h"
+#include "store_fixtures.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,18 +14,6 @@
 #include <QWebSocket>
 
 using namespace vitrine;
-
-namespace {
-
-// Runs no builds: the feed only reads the event hub.
-class IdleExecutor final : public usecases::BuildExecutor {
-public:
-    int freeSlots() const override { return 0; }
-    void start(const domain::Build &) override {}
-    bool cancel(const QString &) override { return false; }
-};
-
-} // namespace
 
 class TestHttpEventFeed : public QObject {
     Q_OBJECT
@@ -44,7 +33,7 @@ private:
 
     std::unique_ptr<tests::FakeStore> m_store;
     std::unique_ptr<usecases::EventHub> m_events;
-    std::unique_ptr<IdleExecutor> m_executor;
+    std::unique_ptr<tests::IdleExecutor> m_executor;
     QTemporaryDir m_logDirectory;
     std::unique_ptr<adapters::logfiles::FileBuildLogStore> m_logStore;
     std::unique_ptr<usecases::BuildLogHub> m_logs;
@@ -58,7 +47,7 @@ void TestHttpEventFeed::init()
 {
     m_store = std::make_unique<tests::FakeStore>();
     m_events = std::make_unique<usecases::EventHub>();
-    m_executor = std::make_unique<IdleExecutor>();
+    m_executor = std::make_unique<tests::IdleExecutor>();
     m_auth = std::make_unique<usecases::AuthService>(*m_store);
     m_logStore = std::make_unique<adapters::logfiles::FileBuildLogStore>(m_logDirectory.path());
     m_logs = std::make_unique<usecases::BuildLogHub>(*m_logStore);
@@ -76,18 +65,7 @@ void TestHttpEventFeed::cleanup()
 
 QString TestHttpEventFeed::addMember(const QString &name)
 {
-    domain::User user;
-    user.id = domain::newId(domain::idprefix::kUser);
-    user.name = name;
-    user.role = domain::Role::Member;
-    m_store->insertUser(user);
-    const QString secret = domain::newTokenSecret();
-    domain::Token token;
-    token.id = domain::newId(domain::idprefix::kToken);
-    token.userId = user.id;
-    token.secretHash = domain::hashTokenSecret(secret);
-    m_store->insertToken(token);
-    return secret;
+    return tests::addToken(*m_store, tests::addUser(*m_store, name, domain::Role::Member).id);
 }
 
 QUrl TestHttpEventFeed::feedUrl(const QString &query) const

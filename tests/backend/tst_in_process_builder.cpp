@@ -6,6 +6,7 @@
 #include "domain/error.h"
 #include "domain/ids.h"
 #include "git_fixture.h"
+#include "recording_notifier.h"
 #include "store_fixtures.h"
 #include "usecases/in_process_builder.h"
 
@@ -30,6 +31,7 @@ using vitrine::adapters::logfiles::FileBuildLogStore;
 using vitrine::adapters::sandbox::BubblewrapCommandRunner;
 using vitrine::adapters::store::SqlStore;
 using vitrine::tests::GitFixture;
+using vitrine::tests::RecordingNotifier;
 using vitrine::usecases::BuilderOptions;
 using vitrine::usecases::BuildLogHub;
 using vitrine::usecases::EventHub;
@@ -37,6 +39,8 @@ using vitrine::usecases::EventSubscription;
 using vitrine::usecases::InProcessBuilder;
 
 Q_DECLARE_METATYPE(vitrine::domain::BuildType)
+Q_DECLARE_METATYPE(vitrine::domain::DeployType)
+Q_DECLARE_METATYPE(vitrine::domain::BuildPlan)
 
 namespace {
 
@@ -44,25 +48,6 @@ using Tree = QMap<QString, QByteArray>;
 
 // How long a test waits for a build to settle before it gives up: generous, the machine is shared.
 constexpr int kSettleTimeoutMs = 60'000;
-
-class RecordingNotifier final : public Notifier {
-public:
-    void notify(const Notification &notification) override
-    {
-        const std::lock_guard lock(m_mutex);
-        m_notifications << notification;
-    }
-
-    QList<Notification> notifications() const
-    {
-        const std::lock_guard lock(m_mutex);
-        return m_notifications;
-    }
-
-private:
-    mutable std::mutex m_mutex;
-    QList<Notification> m_notifications;
-};
 
 // Every file under root (path → content), hidden ones too.
 Tree filesIn(const QString &root)
@@ -124,6 +109,13 @@ private slots:
     void failingCommandFails();
     void badArtifactDirFails_data();
     void badArtifactDirFails();
+    void runtimeCommandBuildPublishesTheWholeTree_data();
+    void runtimeCommandBuildPublishesTheWholeTree();
+    void runtimeCommandBuildNeedsAStartCommand();
+    void autoBuildFollowsTheDetectedPlan_data();
+    void autoBuildFollowsTheDetectedPlan();
+    void autoBuildFails_data();
+    void autoBuildFails();
     void unsupportedBuildTypeFails_data();
     void unsupportedBuildTypeFails();
     void cancelStopsTheBuild();
@@ -133,8 +125,12 @@ private slots:
 
 private:
     void makeBuilder(int slotCount = 2, int timeoutSeconds = 600);
-    // A build of the app at `commit`, QUEUED and then moved to BUILDING as the scheduler does.
-    Build buildingBuild(const BuildConfig &config, const QString &commit, const EnvVars &env = {});
+    // A build of the app at `commit`, QUEUED and then moved to BUILDING as the scheduler does. Its deploy
+    // type is the one the build type implies, runtime for auto, unless given.
+    Build buildingBuild(const BuildConfig &config, const QString &commit, const EnvVars &env = {},
+                        std::optional<DeployType> deployType = std::nullopt);
+    // The files of the build's artifact.
+    Tree artifactFiles(const Build &build);
     // A building build of a fresh commit whose command says "started" and then sleeps until stopped, tagged
     // with marker so processWithMarkerRuns finds its processes.
     Build sleepingBuild(const QByteArray &marker);
@@ -220,7 +216,7 @@ void TestInProcessBuilder::makeBuilder(int slotCount, int timeoutSeconds)
 }
 
 Build TestInProcessBuilder::buildingBuild(const BuildConfig &config, const QString &commit,
-                                          const EnvVars &env)
+                                          const EnvVars &env, std::optional<DeployType> deployType)
 {
     Build build;
     build.id = newId(idprefix::kBuild);
@@ -229,6 +225,8 @@ Build TestInProcessBuilder::buildingBuild(const BuildConfig &config, const QStri
     build.configHash = m_application.configHash;
     build.config = config;
     build.env = env;
+    build.deployType = deployType.value_or(impliedDeployType(config.type).value_or(DeployType::Runtime));
+    build.startCommand = config.startCommand;
     build.ownerKey = m_owner.id;
     m_store->insertBuild(build);
     BuildTransitionFields fields;
@@ -236,6 +234,13 @@ Build TestInProcessBuilder::buildingBuild(const BuildConfig &config, const QStri
     if (!m_store->transitionBuild(build.id, BuildState::Queued, BuildState::Building, fields))
         qFatal("the new build %s could not be moved to BUILDING", qPrintable(build.id));
     return *m_store->findBuildById(build.id);
+}
+
+Tree TestInProcessBuilder::artifactFiles(const Build &build)
+{
+    const QString unpacked = m_root->filePath(QStringLiteral("unpacked-") + build.id);
+    m_archive.unpack(dataPath(build.artifactPath), unpacked, {});
+    return filesIn(unpacked);
 }
 
 bool TestInProcessBuilder::settled(const QString &buildId)
@@ -448,14 +453,233 @@ void TestInProcessBuilder::badArtifactDirFails()
     QVERIFY(!QFileInfo::exists(dataPath(QStringLiteral("work/") + build.id)));
 }
 
+void TestInProcessBuilder::runtimeCommandBuildPublishesTheWholeTree_data()
+{
+    QTest::addColumn<Tree>("committed");
+    QTest::addColumn<QString>("contextDir");
+    QTest::addColumn<QString>("buildCommand");
+    QTest::addColumn<Tree>("published");
+    QTest::addColumn<QString>("packing");
+
+    const Tree app{{QStringLiteral("app.py"), "print('hi')\n"}, {QStringLiteral("lib/util.py"), "x = 1\n"}};
+    Tree built = app;
+    built.insert(QStringLiteral("version.txt"), "built\n");
+    QTest::newRow("with a build command") << app << QString() << QStringLiteral("echo built > version.txt")
+                                          << built << QStringLiteral("==> Packing ./ (3 files, ");
+    QTest::newRow("without a build command")
+        << app << QString() << QString() << app << QStringLiteral("==> Packing ./ (2 files, ");
+    QTest::newRow("in a context dir")
+        << Tree{{QStringLiteral("server/app.py"), "print('hi')\n"},
+                {QStringLiteral("docs/notes.md"), "# notes\n"}}
+        << QStringLiteral("server") << QStringLiteral("echo built > version.txt")
+        << Tree{{QStringLiteral("app.py"), "print('hi')\n"}, {QStringLiteral("version.txt"), "built\n"}}
+        << QStringLiteral("==> Packing server/ (2 files, ");
+}
+
+void TestInProcessBuilder::runtimeCommandBuildPublishesTheWholeTree()
+{
+    QFETCH(Tree, committed);
+    QFETCH(QString, contextDir);
+    QFETCH(QString, buildCommand);
+    QFETCH(Tree, published);
+    QFETCH(QString, packing);
+
+    const QString commit = m_git->commit(QStringLiteral("main"), committed, QStringLiteral("app"));
+    makeBuilder();
+    BuildConfig config;
+    config.type = BuildType::RuntimeCmd;
+    config.buildCommand = buildCommand;
+    config.startCommand = QStringLiteral("python3 app.py");
+    config.contextDir = contextDir;
+    const Build build = runToTheEnd(buildingBuild(config, commit));
+
+    QCOMPARE(build.state, BuildState::Succeeded);
+    QCOMPARE(build.deployType, DeployType::Runtime);
+    QCOMPARE(build.startCommand, QStringLiteral("python3 app.py"));
+    QCOMPARE(artifactFiles(build), published);
+    const QStringList log = logTexts(build.id);
+    QCOMPARE(log.contains(QStringLiteral("==> Running: ") + buildCommand), !buildCommand.isEmpty());
+    QVERIFY2(
+        std::any_of(log.cbegin(), log.cend(), [&](const QString &line) { return line.startsWith(packing); }),
+        qPrintable(log.join(QLatin1Char('\n'))));
+    QCOMPARE(buildEvents().value(0).state, QStringLiteral("succeeded"));
+}
+
+void TestInProcessBuilder::runtimeCommandBuildNeedsAStartCommand()
+{
+    const QString commit =
+        m_git->commit(QStringLiteral("main"), {{QStringLiteral("app.py"), "x\n"}}, QStringLiteral("app"));
+    makeBuilder();
+    BuildConfig config;
+    config.type = BuildType::RuntimeCmd;
+    config.buildCommand = QStringLiteral("true");
+    const Build build = runToTheEnd(buildingBuild(config, commit));
+
+    const QString reason =
+        QStringLiteral("a runtime-cmd build needs a start command; set one in the app's build config");
+    QCOMPARE(build.state, BuildState::Failed);
+    QCOMPARE(build.failureReason, reason);
+    QVERIFY(build.artifactPath.isEmpty());
+    QCOMPARE(logTexts(build.id), QStringList{QStringLiteral("==> Build failed: ") + reason});
+}
+
+void TestInProcessBuilder::autoBuildFollowsTheDetectedPlan_data()
+{
+    QTest::addColumn<Tree>("committed");
+    QTest::addColumn<QString>("contextDir");
+    QTest::addColumn<DeployType>("appDeployType");
+    QTest::addColumn<QStringList>("announced"); // the lines after "==> Fetching …", up to the packing
+    QTest::addColumn<QString>("packing");
+    QTest::addColumn<BuildPlan>("plan");
+    QTest::addColumn<Tree>("published");
+    // What the tools wrote besides: it must be published too, whatever its content.
+    QTest::addColumn<QStringList>("toolFiles");
+
+    const Tree python{{QStringLiteral("app.py"), "print('hi')\n"},
+                      {QStringLiteral("requirements.txt"), "# none\n"}};
+    QTest::newRow("python app") << python << QString() << DeployType::Runtime
+                                << QStringList{QStringLiteral(
+                                                   "==> Detected Python (requirements.txt, app.py)"),
+                                               QStringLiteral("==> Plan: start `python3 app.py`")}
+                                << QStringLiteral("==> Packing ./ (2 files, ")
+                                << BuildPlan{DeployType::Runtime, QStringLiteral("python3 app.py")} << python
+                                << QStringList();
+
+    const Tree site{{QStringLiteral("package.json"),
+                     R"({"scripts": {"build": "mkdir -p dist && cp src/index.html dist/"}})"},
+                    {QStringLiteral("src/index.html"), "<h1>built</h1>\n"}};
+    QTest::newRow("node site built by npm")
+        << site << QString() << DeployType::Runtime
+        << QStringList{QStringLiteral("==> Detected Node.js (package.json)"),
+                       QStringLiteral(
+                           "==> Plan: build `npm run build`, publish the first of dist/, build/, out/ "
+                           "or public/ that exists"),
+                       QStringLiteral("==> Running: npm run build")}
+        << QStringLiteral("==> Packing dist/ (1 file, ") << BuildPlan{DeployType::Static, {}}
+        << Tree{{QStringLiteral("index.html"), "<h1>built</h1>\n"}} << QStringList();
+
+    QTest::newRow("node project of a static app")
+        << Tree{{QStringLiteral("package.json"), R"({"scripts": {"start": "node server.js"}})"},
+                {QStringLiteral("server.js"), "x\n"},
+                {QStringLiteral("public/index.html"), "<h1>as committed</h1>\n"}}
+        << QString() << DeployType::Static
+        << QStringList{QStringLiteral("==> Detected Node.js (package.json)"),
+                       QStringLiteral(
+                           "==> Plan: publish the first of dist/, build/, out/ or public/ that exists")}
+        << QStringLiteral("==> Packing public/ (1 file, ") << BuildPlan{DeployType::Static, {}}
+        << Tree{{QStringLiteral("index.html"), "<h1>as committed</h1>\n"}} << QStringList();
+
+    const Tree node{
+        {QStringLiteral("package.json"),
+         R"({"scripts": {"start": "node server.js"}, "dependencies": {"greeting": "file:./greeting"}})"},
+        {QStringLiteral("server.js"), "require('greeting');\n"},
+        {QStringLiteral("greeting/package.json"), R"({"name": "greeting", "version": "1.0.0"})"},
+        {QStringLiteral("greeting/index.js"), "module.exports = 'hi';\n"}};
+    QTest::newRow("node app with a dependency")
+        << node << QString() << DeployType::Runtime
+        << QStringList{QStringLiteral("==> Detected Node.js (package.json)"),
+                       QStringLiteral("==> Plan: install `npm install`, start `npm start`"),
+                       QStringLiteral("==> Installing: npm install")}
+        << QStringLiteral("==> Packing ./ (") << BuildPlan{DeployType::Runtime, QStringLiteral("npm start")}
+        << node
+        << QStringList{QStringLiteral("package-lock.json"), QStringLiteral("node_modules/.package-lock.json"),
+                       QStringLiteral("node_modules/greeting/index.js")};
+
+    QTest::newRow("static files in a context dir")
+        << Tree{{QStringLiteral("site/public/index.html"), "<h1>home</h1>\n"},
+                {QStringLiteral("site/README.md"), "# site\n"},
+                {QStringLiteral("app.py"), "x\n"}}
+        << QStringLiteral("site") << DeployType::Runtime
+        << QStringList{QStringLiteral("==> Detected static files (public/index.html)"),
+                       QStringLiteral("==> Plan: publish public/")}
+        << QStringLiteral("==> Packing site/public/ (1 file, ") << BuildPlan{DeployType::Static, {}}
+        << Tree{{QStringLiteral("index.html"), "<h1>home</h1>\n"}} << QStringList();
+}
+
+void TestInProcessBuilder::autoBuildFollowsTheDetectedPlan()
+{
+    QFETCH(Tree, committed);
+    QFETCH(QString, contextDir);
+    QFETCH(DeployType, appDeployType);
+    QFETCH(QStringList, announced);
+    QFETCH(QString, packing);
+    QFETCH(BuildPlan, plan);
+    QFETCH(Tree, published);
+    QFETCH(QStringList, toolFiles);
+
+    const QString commit = m_git->commit(QStringLiteral("main"), committed, QStringLiteral("app"));
+    makeBuilder();
+    BuildConfig config;
+    config.type = BuildType::Auto;
+    config.contextDir = contextDir;
+    const Build build = runToTheEnd(buildingBuild(config, commit, {}, appDeployType));
+
+    QCOMPARE(build.state, BuildState::Succeeded);
+    QCOMPARE(build.deployType, plan.deployType);
+    QCOMPARE(build.startCommand, plan.startCommand);
+
+    // The plan comes first, then the steps it names, each announced.
+    QStringList systemLines;
+    for (const LogLine &line : m_logStore->read(build.id, 0, 100'000)) {
+        if (line.stream == LogStream::System)
+            systemLines << line.text;
+    }
+    QCOMPARE(systemLines.mid(1, announced.size()), announced);
+    QVERIFY2(systemLines.value(announced.size() + 1).startsWith(packing),
+             qPrintable(systemLines.join(u'\n')));
+
+    Tree files = artifactFiles(build);
+    const QString unpacked = m_root->filePath(QStringLiteral("unpacked-") + build.id);
+    for (const QString &path : toolFiles) {
+        QVERIFY2(QFileInfo::exists(QDir(unpacked).filePath(path)), qPrintable(path));
+        files.remove(path);
+    }
+    QCOMPARE(files, published);
+}
+
+void TestInProcessBuilder::autoBuildFails_data()
+{
+    QTest::addColumn<Tree>("committed");
+    QTest::addColumn<QString>("reason");
+
+    QTest::newRow("nothing recognised")
+        << Tree{{QStringLiteral("README.md"), "# notes\n"}}
+        << QStringLiteral(
+               "no stack recognised: looked for a Procfile web: line, package.json (Node.js), "
+               "requirements.txt, pyproject.toml, app.py, main.py or server.py (Python), go.mod (Go), "
+               "and index.html at the root or in public/, dist/ or build/ (static files)");
+    QTest::newRow("the install fails")
+        << Tree{{QStringLiteral("app.py"), "x\n"}, {QStringLiteral("requirements.txt"), "./missing\n"}}
+        << QStringLiteral("install command exited with code 1");
+    QTest::newRow("the build makes no site")
+        << Tree{{QStringLiteral("package.json"), R"({"scripts": {"build": "echo nothing"}})"}}
+        << QStringLiteral("no site to publish: none of dist/, build/, out/, public/ exists after the build");
+}
+
+void TestInProcessBuilder::autoBuildFails()
+{
+    QFETCH(Tree, committed);
+    QFETCH(QString, reason);
+
+    const QString commit = m_git->commit(QStringLiteral("main"), committed, QStringLiteral("app"));
+    makeBuilder();
+    BuildConfig config;
+    config.type = BuildType::Auto;
+    const Build build = runToTheEnd(buildingBuild(config, commit));
+
+    QCOMPARE(build.state, BuildState::Failed);
+    QCOMPARE(build.failureReason, reason);
+    QCOMPARE(build.startCommand, QString()); // as registered: no plan was stored
+    QVERIFY(!QFileInfo::exists(dataPath(QStringLiteral("artifacts/%1.tar.gz").arg(build.id))));
+    QCOMPARE(logTexts(build.id).constLast(), QStringLiteral("==> Build failed: ") + reason);
+}
+
 void TestInProcessBuilder::unsupportedBuildTypeFails_data()
 {
     QTest::addColumn<BuildType>("type");
 
     QTest::newRow("static-dockerfile") << BuildType::StaticDockerfile;
-    QTest::newRow("runtime-cmd") << BuildType::RuntimeCmd;
     QTest::newRow("runtime-dockerfile") << BuildType::RuntimeDockerfile;
-    QTest::newRow("auto") << BuildType::Auto;
 }
 
 void TestInProcessBuilder::unsupportedBuildTypeFails()

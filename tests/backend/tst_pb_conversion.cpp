@@ -33,6 +33,7 @@ private slots:
     void eventsRoundTripWithoutTheirAudience();
     void unspecifiedEnumsAreRefusedByField();
     void applicationsCarryTheirDeployState();
+    void applicationsCarryTheirRuntimeSettingsAndState();
 };
 
 void TestPbConversion::buildsRoundTrip()
@@ -164,6 +165,30 @@ void TestPbConversion::applicationsCarryTheirDeployState()
     QVERIFY(message.spa_fallback());
     QCOMPARE(toQString(message.current_commit()), application.currentCommit);
     QCOMPARE(toQString(message.current_build_id()), application.currentBuildId);
+}
+
+void TestPbConversion::applicationsCarryTheirRuntimeSettingsAndState()
+{
+    domain::Application application;
+    application.deployType = domain::DeployType::Runtime;
+    application.running = false;
+    application.stoppedReason = QStringLiteral("restarted 5 times within 60 s");
+    application.healthCheckPath = QStringLiteral("/healthz");
+    application.memoryLimitMb = 256;
+    application.cpuMillicores = 500;
+    application.pinnedBuildId = QStringLiteral("bld_2");
+    application.runtimeState = QStringLiteral("restarting");
+    application.restartCount = 5;
+    v1::Application message;
+    toPb(application, &message);
+    QVERIFY(!message.running());
+    QCOMPARE(toQString(message.stopped_reason()), application.stoppedReason);
+    QCOMPARE(toQString(message.health_check_path()), application.healthCheckPath);
+    QCOMPARE(message.memory_limit_mb(), 256u);
+    QCOMPARE(message.cpu_millicores(), 500u);
+    QCOMPARE(toQString(message.pinned_build_id()), application.pinnedBuildId);
+    QCOMPARE(toQString(message.runtime_state()), application.runtimeState);
+    QCOMPARE(message.restart_count(), 5);
 }
 
 QTEST_GUILESS_MAIN(TestPbConversion)

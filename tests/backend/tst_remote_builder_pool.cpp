@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include <memory>
+#include <optional>
 
 using namespace vitrine::domain;
 using vitrine::adapters::logfiles::FileBuildLogStore;
@@ -22,6 +23,9 @@ using vitrine::usecases::RemoteBuilderLink;
 using vitrine::usecases::RemoteBuilderPool;
 using vitrine::usecases::RemoteBuilderPoolOptions;
 using vitrine::usecases::RemoteJob;
+
+Q_DECLARE_METATYPE(vitrine::domain::BuildPlan)
+Q_DECLARE_METATYPE(std::optional<vitrine::domain::BuildPlan>)
 
 namespace {
 
@@ -45,6 +49,7 @@ private slots:
     void cleanup();
 
     void buildsGoWhereMostSlotsAreFree();
+    void successStoresTheArtifact_data();
     void successStoresTheArtifact();
     void failureKeepsTheReason();
     void oversizedArtifactFails();
@@ -142,8 +147,23 @@ void TestRemoteBuilderPool::buildsGoWhereMostSlotsAreFree()
     QVERIFY_THROWS_EXCEPTION(Error, m_pool->start(buildingBuild()));
 }
 
+void TestRemoteBuilderPool::successStoresTheArtifact_data()
+{
+    QTest::addColumn<std::optional<BuildPlan>>("reportedPlan");
+    QTest::addColumn<BuildPlan>("storedPlan");
+
+    QTest::newRow("with the plan the builder detected")
+        << std::optional(BuildPlan{DeployType::Runtime, QStringLiteral("npm start")})
+        << BuildPlan{DeployType::Runtime, QStringLiteral("npm start")};
+    QTest::newRow("from a builder that tells no plan: as registered")
+        << std::optional<BuildPlan>() << BuildPlan{DeployType::Static, {}};
+}
+
 void TestRemoteBuilderPool::successStoresTheArtifact()
 {
+    QFETCH(std::optional<BuildPlan>, reportedPlan);
+    QFETCH(BuildPlan, storedPlan);
+
     makePool();
     RecordingLink link;
     const QString builder = m_pool->attach(link, QStringLiteral("remote"), 1);
@@ -154,10 +174,11 @@ void TestRemoteBuilderPool::successStoresTheArtifact()
     m_pool->logLine(builder, build.id, LogStream::Stdout, QStringLiteral("hello from afar"));
     m_pool->artifactChunk(builder, build.id, "first half, ");
     m_pool->artifactChunk(builder, build.id, "second half");
-    m_pool->result(builder, build.id, BuildState::Succeeded, {});
+    m_pool->result(builder, build.id, BuildState::Succeeded, {}, reportedPlan);
 
     const Build stored = *m_store->findBuildById(build.id);
     QCOMPARE(stored.state, BuildState::Succeeded);
+    QCOMPARE((BuildPlan{stored.deployType, stored.startCommand}), storedPlan);
     QCOMPARE(stored.artifactPath, QStringLiteral("artifacts/%1.tar.gz").arg(build.id));
     QFile artifact(QDir(m_root->path()).filePath(stored.artifactPath));
     QVERIFY(artifact.open(QIODevice::ReadOnly));
@@ -174,7 +195,8 @@ void TestRemoteBuilderPool::failureKeepsTheReason()
     const QString builder = m_pool->attach(link, QStringLiteral("remote"), 1);
     const Build build = buildingBuild();
     m_pool->start(build);
-    m_pool->result(builder, build.id, BuildState::Failed, QStringLiteral("build command exited with code 2"));
+    m_pool->result(builder, build.id, BuildState::Failed, QStringLiteral("build command exited with code 2"),
+                   std::nullopt);
 
     const Build stored = *m_store->findBuildById(build.id);
     QCOMPARE(stored.state, BuildState::Failed);
@@ -191,12 +213,14 @@ void TestRemoteBuilderPool::oversizedArtifactFails()
     m_pool->start(build);
     m_pool->artifactChunk(builder, build.id, "12345");
     m_pool->artifactChunk(builder, build.id, "67890");
-    m_pool->result(builder, build.id, BuildState::Succeeded, {});
+    m_pool->result(builder, build.id, BuildState::Succeeded, {},
+                   BuildPlan{DeployType::Runtime, QStringLiteral("npm start")});
 
     const Build stored = *m_store->findBuildById(build.id);
     QCOMPARE(stored.state, BuildState::Failed);
     QVERIFY2(stored.failureReason.contains(QStringLiteral("artifact is larger")),
              qPrintable(stored.failureReason));
+    QCOMPARE(stored.startCommand, QString()); // a failed build keeps the deploy it was registered with
     QVERIFY(QDir(m_root->filePath(QStringLiteral("artifacts"))).isEmpty());
 }
 
@@ -211,7 +235,7 @@ void TestRemoteBuilderPool::reportsAboutOtherBuildsAreIgnored()
     const QString stranger = m_pool->attach(other, QStringLiteral("stranger"), 1);
 
     m_pool->artifactChunk(stranger, build.id, "not mine");
-    m_pool->result(stranger, build.id, BuildState::Succeeded, {});
+    m_pool->result(stranger, build.id, BuildState::Succeeded, {}, std::nullopt);
     QCOMPARE(stateOf(build.id), BuildState::Building);
     QVERIFY(m_settled.isEmpty());
     QVERIFY(QDir(m_root->filePath(QStringLiteral("artifacts"))).isEmpty());
@@ -229,7 +253,7 @@ void TestRemoteBuilderPool::disconnectLeavesBuildsToCrashDetection()
 
     QCOMPARE(m_pool->freeSlots(), 0);
     QVERIFY(!m_pool->cancel(build.id));
-    m_pool->result(builder, build.id, BuildState::Succeeded, {});
+    m_pool->result(builder, build.id, BuildState::Succeeded, {}, std::nullopt);
     QCOMPARE(stateOf(build.id), BuildState::Building);
     QVERIFY(QDir(m_root->filePath(QStringLiteral("artifacts"))).isEmpty());
 }
@@ -245,7 +269,7 @@ void TestRemoteBuilderPool::cancelReachesTheBuilder()
     QVERIFY(!m_pool->cancel(QStringLiteral("bld_unknown")));
     QVERIFY(m_pool->cancel(build.id));
     QCOMPARE(link.cancels, QStringList{build.id});
-    m_pool->result(builder, build.id, BuildState::Canceled, QStringLiteral("canceled"));
+    m_pool->result(builder, build.id, BuildState::Canceled, QStringLiteral("canceled"), std::nullopt);
     QCOMPARE(stateOf(build.id), BuildState::Canceled);
 }
 

@@ -259,6 +259,9 @@ private slots:
     void schedulerSeesQueuedAndRunningBuilds();
     void buildsWithoutHeartbeatAreStale();
     void deletingBuildsOfAnApplicationReturnsThem();
+    void alertsRoundTrip();
+    void alertListsFilterAndLimit_data();
+    void alertListsFilterAndLimit();
 
 private:
     QString freshUrl();
@@ -1535,6 +1538,197 @@ void TestSqlStore::deletingBuildsOfAnApplicationReturnsThem()
     // Deleting an application takes its builds along.
     store->deleteApplication(shop.id);
     QVERIFY(!store->findBuildById(kept.id));
+}
+
+domain::Alert makeAlert(const Application &application, const QString &buildId, domain::AlertKind kind,
+                        const QString &message, const QDateTime &openedAt)
+{
+    domain::Alert alert;
+    alert.id = domain::newId(domain::idprefix::kAlert);
+    alert.applicationId = application.id;
+    alert.buildId = buildId;
+    alert.kind = kind;
+    alert.message = message;
+    alert.openedAt = openedAt;
+    return alert;
+}
+
+void TestSqlStore::alertsRoundTrip()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const User adam = addUser(*store, QStringLiteral("adam"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const QString message = QStringLiteral("restarted 5 times in 300 s; last exit: \"exit code 1\" — ü");
+    const domain::Alert alert =
+        makeAlert(blog, QStringLiteral("bld_1"), domain::AlertKind::RestartLoop, message, kCreated);
+    store->insertAlert(alert);
+
+    const auto found = store->findAlertById(alert.id);
+    QVERIFY(found);
+    QCOMPARE(found->applicationId, blog.id);
+    QCOMPARE(found->applicationName, QStringLiteral("blog"));
+    QCOMPARE(found->buildId, QStringLiteral("bld_1"));
+    QCOMPARE(found->kind, domain::AlertKind::RestartLoop);
+    QCOMPARE(found->message, message);
+    QCOMPARE(found->openedAt, kCreated);
+    QCOMPARE(found->openedAt.timeSpec(), Qt::UTC);
+    QVERIFY(found->isOpen());
+    QVERIFY(found->acknowledgedBy.isEmpty());
+    QVERIFY(found->acknowledgedByName.isEmpty());
+    QVERIFY(!store->findAlertById(QStringLiteral("alr_missing")));
+
+    // Acknowledged once, by whom and when.
+    const QDateTime at = kCreated.addSecs(90);
+    QVERIFY(store->acknowledgeAlert(alert.id, adam.id, at));
+    QVERIFY(!store->acknowledgeAlert(alert.id, zoe.id, at.addSecs(1)));
+    QVERIFY(!store->acknowledgeAlert(QStringLiteral("alr_missing"), zoe.id, at));
+    const auto acknowledged = store->findAlertById(alert.id);
+    QVERIFY(!acknowledged->isOpen());
+    QCOMPARE(acknowledged->acknowledgedAt, at);
+    QCOMPARE(acknowledged->acknowledgedBy, adam.id);
+    QCOMPARE(acknowledged->acknowledgedByName, QStringLiteral("adam"));
+    // The acknowledgement outlives the user who made it.
+    store->deleteUser(adam.id);
+    QVERIFY(!store->findAlertById(alert.id)->isOpen());
+    QVERIFY(store->findAlertById(alert.id)->acknowledgedByName.isEmpty());
+
+    // An alert without an opening time gets the store's clock; one without a build keeps none.
+    const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
+    const domain::Alert unstamped =
+        makeAlert(blog, {}, domain::AlertKind::DeployFailed, QStringLiteral("x"), {});
+    store->insertAlert(unstamped);
+    QVERIFY(store->findAlertById(unstamped.id)->openedAt >= before);
+    QVERIFY(store->findAlertById(unstamped.id)->buildId.isEmpty());
+
+    const auto taken = errorOf([&] { store->insertAlert(alert); });
+    QVERIFY(taken);
+    QCOMPARE(taken->kind(), ErrorKind::AlreadyExists);
+    domain::Alert orphan = makeAlert(blog, {}, domain::AlertKind::OutOfMemory, QStringLiteral("x"), kCreated);
+    orphan.applicationId = QStringLiteral("app_missing");
+    const auto missing = errorOf([&] { store->insertAlert(orphan); });
+    QVERIFY(missing);
+    QCOMPARE(missing->kind(), ErrorKind::NotFound);
+
+    // Keyset pages, newest first; alerts of one millisecond are told apart by id.
+    QList<domain::Alert> inserted{*store->findAlertById(alert.id), *store->findAlertById(unstamped.id)};
+    for (int i = 0; i < 3; ++i) {
+        const domain::Alert same = makeAlert(blog, QStringLiteral("bld_2"), domain::AlertKind::OutOfMemory,
+                                             QStringLiteral("same %1").arg(i), kCreated.addSecs(5));
+        store->insertAlert(same);
+        inserted << same;
+    }
+    std::sort(inserted.begin(), inserted.end(), [](const domain::Alert &a, const domain::Alert &b) {
+        return std::pair(a.openedAt, a.id) > std::pair(b.openedAt, b.id);
+    });
+    QStringList expected;
+    for (const domain::Alert &one : inserted)
+        expected << one.id;
+    QStringList paged;
+    domain::AlertPageQuery page{2, {}, {}};
+    for (int pages = 0; pages < 10; ++pages) {
+        const QList<domain::Alert> got = store->listAlerts({}, page);
+        if (got.isEmpty())
+            break;
+        QVERIFY(got.size() <= 2);
+        for (const domain::Alert &one : got)
+            paged << one.id;
+        page.afterOpenedAt = got.last().openedAt;
+        page.afterId = got.last().id;
+    }
+    QCOMPARE(paged, expected);
+
+    // They go with their application.
+    store->deleteApplication(blog.id);
+    QVERIFY(!store->findAlertById(alert.id));
+    QVERIFY(store->listAlerts({}, {}).isEmpty());
+}
+
+void TestSqlStore::alertListsFilterAndLimit_data()
+{
+    QTest::addColumn<QString>("application"); // a name, or empty
+    QTest::addColumn<QString>("buildId");
+    QTest::addColumn<QString>("visibleTo"); // a user name, or empty
+    QTest::addColumn<QStringList>("kinds");
+    QTest::addColumn<bool>("openOnly");
+    QTest::addColumn<int>("limit");
+    QTest::addColumn<QStringList>("messages");
+
+    const QString none;
+    const QStringList any;
+    QTest::newRow("everything") << none << none << none << any << false << 100
+                                << QStringList{QStringLiteral("blog deploy"), QStringLiteral("shop loop"),
+                                               QStringLiteral("blog oom"), QStringLiteral("blog loop")};
+    QTest::newRow("one application") << QStringLiteral("blog") << none << none << any << false << 100
+                                     << QStringList{QStringLiteral("blog deploy"), QStringLiteral("blog oom"),
+                                                    QStringLiteral("blog loop")};
+    QTest::newRow("one build") << none << QStringLiteral("bld_a") << none << any << false << 100
+                               << QStringList{QStringLiteral("blog oom"), QStringLiteral("blog loop")};
+    QTest::newRow("an owner's") << none << none << QStringLiteral("adam") << any << false << 100
+                                << QStringList{QStringLiteral("shop loop")};
+    QTest::newRow("some kinds") << none << none << none
+                                << QStringList{QStringLiteral("restart-loop"),
+                                               QStringLiteral("out-of-memory")}
+                                << false << 100
+                                << QStringList{QStringLiteral("shop loop"), QStringLiteral("blog oom"),
+                                               QStringLiteral("blog loop")};
+    QTest::newRow("open only") << none << none << none << any << true << 100
+                               << QStringList{QStringLiteral("blog deploy"), QStringLiteral("shop loop"),
+                                              QStringLiteral("blog loop")};
+    QTest::newRow("all at once") << QStringLiteral("blog") << QStringLiteral("bld_a") << QStringLiteral("zoe")
+                                 << QStringList{QStringLiteral("restart-loop")} << true << 100
+                                 << QStringList{QStringLiteral("blog loop")};
+    QTest::newRow("limited") << none << none << none << any << false << 2
+                             << QStringList{QStringLiteral("blog deploy"), QStringLiteral("shop loop")};
+    QTest::newRow("nothing matches") << QStringLiteral("shop") << none << none
+                                     << QStringList{QStringLiteral("deploy-failed")} << false << 100
+                                     << QStringList();
+    QTest::newRow("no room") << none << none << none << any << false << 0 << QStringList();
+}
+
+void TestSqlStore::alertListsFilterAndLimit()
+{
+    QFETCH(QString, application);
+    QFETCH(QString, buildId);
+    QFETCH(QString, visibleTo);
+    QFETCH(QStringList, kinds);
+    QFETCH(bool, openOnly);
+    QFETCH(int, limit);
+    QFETCH(QStringList, messages);
+
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const User adam = addUser(*store, QStringLiteral("adam"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id, adam.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const Application shop = addApplication(*store, QStringLiteral("shop"), site, {adam.id, zoe.id});
+    using domain::AlertKind;
+    store->insertAlert(makeAlert(blog, QStringLiteral("bld_a"), AlertKind::RestartLoop,
+                                 QStringLiteral("blog loop"), kCreated));
+    const domain::Alert blogOom = makeAlert(blog, QStringLiteral("bld_a"), AlertKind::OutOfMemory,
+                                            QStringLiteral("blog oom"), kCreated.addSecs(1));
+    store->insertAlert(blogOom);
+    QVERIFY(store->acknowledgeAlert(blogOom.id, zoe.id, kCreated.addSecs(10)));
+    store->insertAlert(makeAlert(shop, QStringLiteral("bld_b"), AlertKind::RestartLoop,
+                                 QStringLiteral("shop loop"), kCreated.addSecs(2)));
+    store->insertAlert(makeAlert(blog, QStringLiteral("bld_c"), AlertKind::DeployFailed,
+                                 QStringLiteral("blog deploy"), kCreated.addSecs(3)));
+
+    domain::AlertFilter filter;
+    if (!application.isEmpty())
+        filter.applicationId = store->findApplicationByName(application)->id;
+    filter.buildId = buildId;
+    if (!visibleTo.isEmpty())
+        filter.visibleToUserId = store->findUserByName(visibleTo)->id;
+    for (const QString &kind : std::as_const(kinds))
+        filter.kinds << *domain::alertKindFromName(kind);
+    filter.openOnly = openOnly;
+
+    QStringList got;
+    for (const domain::Alert &alert : store->listAlerts(filter, {limit, {}, {}}))
+        got << alert.message;
+    QCOMPARE(got, messages);
 }
 
 QTEST_GUILESS_MAIN(TestSqlStore)

@@ -7,10 +7,12 @@
 #include "usecases/application_service.h"
 #include "usecases/auth_service.h"
 #include "usecases/repository_service.h"
+#include "usecases/runtime_control.h"
 #include "usecases/token_service.h"
 #include "usecases/user_service.h"
 #include "verify_error.h"
 
+#include <QHash>
 #include <QTest>
 
 #include <functional>
@@ -25,6 +27,31 @@ Q_DECLARE_METATYPE(NewApplicationChange)
 
 namespace {
 
+// The controller's side, as the application service sees it: statuses set by the test, restarts recorded.
+class FakeRuntimeControl final : public usecases::RuntimeControl {
+public:
+    QHash<QString, usecases::RuntimeStatus> statuses; // by application id; Missing for the others
+    QStringList restarted;                            // application ids, in order
+
+    usecases::RuntimeStatus runtimeStatus(const QString &applicationId) override
+    {
+        return statuses.value(applicationId);
+    }
+    void restartApplication(const QString &applicationId) override { restarted.append(applicationId); }
+    bool wakeApplication(const QString & /*applicationName*/) override { return false; }
+};
+
+class RecordingObserver final : public usecases::ApplicationObserver {
+public:
+    QList<domain::Application> changed;
+
+    void applicationChanged(const domain::Application &application) override { changed.append(application); }
+    void applicationDeleted(const domain::Application & /*application*/,
+                            const QList<domain::Build> & /*deletedBuilds*/) override
+    {
+    }
+};
+
 // A fresh platform per test: an admin "root" and the members "alice" and "bob".
 struct Platform {
     tests::FakeStore store;
@@ -33,9 +60,13 @@ struct Platform {
     usecases::TokenService tokens{store};
     usecases::RepositoryService repositories{store, usecases::RepositoryPolicy{}};
     usecases::ApplicationService applications{store};
+    FakeRuntimeControl runtime;
+    RecordingObserver observer;
 
     Platform()
     {
+        applications.setRuntimeControl(&runtime);
+        applications.setObserver(&observer);
         tests::addUser(store, QStringLiteral("root"), domain::Role::Admin);
         tests::addUser(store, QStringLiteral("alice"), domain::Role::Member);
         tests::addUser(store, QStringLiteral("bob"), domain::Role::Member);
@@ -72,6 +103,43 @@ struct Platform {
     domain::Application addApplication(const QString &owner, const QString &name, const QString &repository)
     {
         return applications.create(caller(owner), newApplication(name, repository));
+    }
+
+    // A runtime-cmd application of repository "site", which alice owns.
+    domain::Application addRuntimeApplication(const QString &name)
+    {
+        if (!store.findRepositoryByName(QStringLiteral("site")))
+            addRepository(QStringLiteral("alice"), QStringLiteral("site"));
+        return applications.create(caller(QStringLiteral("alice")), newRuntimeApplication(name));
+    }
+
+    static usecases::NewApplication newRuntimeApplication(const QString &name)
+    {
+        usecases::NewApplication request = newApplication(name, QStringLiteral("site"));
+        request.build.type = domain::BuildType::RuntimeCmd;
+        request.build.startCommand = QStringLiteral("./serve");
+        return request;
+    }
+
+    // As the controller leaves an application it stopped after a restart loop.
+    void stopByPlatform(const QString &name, const QString &reason)
+    {
+        domain::Application application = *store.findApplicationByName(name);
+        application.running = false;
+        application.stoppedReason = reason;
+        store.updateApplication(application);
+    }
+
+    // A build of the application, inserted; SUCCEEDED ones have an artifact.
+    domain::Build addBuild(const QString &applicationName, domain::BuildState state)
+    {
+        const domain::Application application = *store.findApplicationByName(applicationName);
+        domain::Build build = tests::newBuild(application, QString(40, u'a'), state);
+        build.deployType = application.deployType;
+        if (state == domain::BuildState::Succeeded)
+            build.artifactPath = QStringLiteral("artifacts/%1.tar.gz").arg(build.id);
+        store.insertBuild(build);
+        return build;
     }
 
     static usecases::NewApplication newApplication(const QString &name, const QString &repository)
@@ -142,6 +210,19 @@ private slots:
     void applicationOwnersNeverBecomeEmpty();
     void updatesRetryAfterLosingARace();
     void updatesGiveUpAfterThreeRetries();
+
+    void runtimeSettingsAreForRuntimeDeploysOnly();
+    void runtimeSettingsAreChecked_data();
+    void runtimeSettingsAreChecked();
+    void applicationsShowTheirRuntimeState();
+    void startClearsTheStopReasonAndStopKeepsNone();
+    void staticSitesHaveNothingToRun_data();
+    void staticSitesHaveNothingToRun();
+    void restartNeedsARunningApplication();
+    void onlyOwnersAndAdminsControlAnApplication();
+    void rollbackPinsAnEarlierBuild();
+    void rollbackRefuses_data();
+    void rollbackRefuses();
 
 private:
     std::unique_ptr<Platform> m_platform;
@@ -946,6 +1027,299 @@ void TestUseCases::updatesGiveUpAfterThreeRetries()
                  QStringLiteral("application 'blog' kept changing while it was being updated; try again"));
     QCOMPARE(p.store.racesToLose, 0);
     QCOMPARE(p.applications.get(alice, QStringLiteral("blog")).ref, QStringLiteral("main"));
+}
+
+void TestUseCases::runtimeSettingsAreForRuntimeDeploysOnly()
+{
+    Platform &p = *m_platform;
+    const Caller alice = p.caller(QStringLiteral("alice"));
+    usecases::NewApplication request = Platform::newRuntimeApplication(QStringLiteral("api"));
+    request.healthCheckPath = QStringLiteral("/healthz");
+    request.memoryLimitMb = 256;
+    request.cpuMillicores = 500;
+    p.addRepository(QStringLiteral("alice"), QStringLiteral("site"));
+    const domain::Application api = p.applications.create(alice, request);
+    QCOMPARE(api.healthCheckPath, QStringLiteral("/healthz"));
+    QCOMPARE(api.memoryLimitMb, 256u);
+    QCOMPARE(api.cpuMillicores, 500u);
+
+    // An update changes only what it names, and none of it rebuilds.
+    usecases::ApplicationChanges moreMemory;
+    moreMemory.memoryLimitMb = 1024;
+    const domain::Application updated = p.applications.update(alice, QStringLiteral("api"), moreMemory);
+    QCOMPARE(updated.memoryLimitMb, 1024u);
+    QCOMPARE(updated.cpuMillicores, 500u);
+    QCOMPARE(updated.healthCheckPath, QStringLiteral("/healthz"));
+    QCOMPARE(updated.configHash, api.configHash);
+
+    usecases::NewApplication site = Platform::newApplication(QStringLiteral("blog"), QStringLiteral("site"));
+    site.healthCheckPath = QStringLiteral("/healthz");
+    VERIFY_ERROR(p.applications.create(alice, site), ErrorKind::BadRequest,
+                 QStringLiteral("health_check_path: only applies to runtime deploys; a static site runs no "
+                                "process"));
+    site.healthCheckPath.clear();
+    p.applications.create(alice, site);
+    usecases::ApplicationChanges limit;
+    limit.cpuMillicores = 250;
+    VERIFY_ERROR(p.applications.update(alice, QStringLiteral("blog"), limit), ErrorKind::BadRequest,
+                 QStringLiteral("cpu_millicores: only applies to runtime deploys"));
+
+    // Becoming a static site drops them.
+    usecases::ApplicationChanges toStatic;
+    toStatic.build = domain::BuildConfig{};
+    const domain::Application switched = p.applications.update(alice, QStringLiteral("api"), toStatic);
+    QCOMPARE(switched.deployType, domain::DeployType::Static);
+    QVERIFY(switched.healthCheckPath.isEmpty());
+    QCOMPARE(switched.memoryLimitMb, 0u);
+    QCOMPARE(switched.cpuMillicores, 0u);
+}
+
+void TestUseCases::runtimeSettingsAreChecked_data()
+{
+    QTest::addColumn<NewApplicationChange>("change");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("health check path")
+        << NewApplicationChange([](auto &r) { r.healthCheckPath = QStringLiteral("healthz"); })
+        << QStringLiteral("health_check_path: 'healthz' must start with '/'");
+    QTest::newRow("memory limit") << NewApplicationChange([](auto &r) { r.memoryLimitMb = 8; })
+                                  << QStringLiteral("memory_limit_mb: 8 MB is out of range");
+    QTest::newRow("cpu limit") << NewApplicationChange([](auto &r) { r.cpuMillicores = 300000; })
+                               << QStringLiteral("cpu_millicores: 300000 millicores is out of range");
+}
+
+void TestUseCases::runtimeSettingsAreChecked()
+{
+    QFETCH(NewApplicationChange, change);
+    QFETCH(QString, message);
+    Platform &p = *m_platform;
+    const Caller alice = p.caller(QStringLiteral("alice"));
+    p.addRepository(QStringLiteral("alice"), QStringLiteral("site"));
+    usecases::NewApplication request = Platform::newRuntimeApplication(QStringLiteral("api"));
+    change(request);
+    VERIFY_ERROR(p.applications.create(alice, request), ErrorKind::BadRequest, message);
+    QVERIFY(!p.store.findApplicationByName(QStringLiteral("api")));
+
+    // The same value in an update is refused too, and changes nothing.
+    const domain::Application api = p.addRuntimeApplication(QStringLiteral("api"));
+    usecases::ApplicationChanges changes;
+    changes.healthCheckPath = request.healthCheckPath;
+    changes.memoryLimitMb = request.memoryLimitMb;
+    changes.cpuMillicores = request.cpuMillicores;
+    VERIFY_ERROR(p.applications.update(alice, QStringLiteral("api"), changes), ErrorKind::BadRequest,
+                 message);
+    QCOMPARE(p.store.findApplicationById(api.id)->version, api.version);
+}
+
+void TestUseCases::applicationsShowTheirRuntimeState()
+{
+    Platform &p = *m_platform;
+    const Caller alice = p.caller(QStringLiteral("alice"));
+    const domain::Application created = p.addRuntimeApplication(QStringLiteral("api"));
+    QCOMPARE(created.runtimeState, QStringLiteral("missing"));
+    QCOMPARE(created.restartCount, 0);
+    p.addApplication(QStringLiteral("alice"), QStringLiteral("blog"), QStringLiteral("site"));
+
+    p.runtime.statuses.insert(created.id, {domain::InstanceState::Running, 3, {}});
+    const domain::Application api = p.applications.get(alice, QStringLiteral("api"));
+    QCOMPARE(api.runtimeState, QStringLiteral("running"));
+    QCOMPARE(api.restartCount, 3);
+    usecases::ApplicationChanges changes;
+    changes.autoSleepSeconds = 60;
+    QCOMPARE(p.applications.update(alice, QStringLiteral("api"), changes).runtimeState,
+             QStringLiteral("running"));
+
+    const QList<domain::Application> listed = p.applications.list(alice, {}, {}, {}).items;
+    QCOMPARE(namesOf(listed), (QStringList{QStringLiteral("api"), QStringLiteral("blog")}));
+    QCOMPARE(listed[0].runtimeState, QStringLiteral("running"));
+    QCOMPARE(listed[0].restartCount, 3);
+    // A static site runs nothing to report.
+    QVERIFY(listed[1].runtimeState.isEmpty());
+    QCOMPARE(listed[1].restartCount, 0);
+}
+
+void TestUseCases::startClearsTheStopReasonAndStopKeepsNone()
+{
+    Platform &p = *m_platform;
+    const Caller alice = p.caller(QStringLiteral("alice"));
+    const domain::Application api = p.addRuntimeApplication(QStringLiteral("api"));
+    p.stopByPlatform(QStringLiteral("api"), QStringLiteral("restarted 5 times within 60 s"));
+    p.observer.changed.clear();
+
+    const domain::Application started = p.applications.start(alice, QStringLiteral("api"));
+    QVERIFY(started.running);
+    QVERIFY(started.stoppedReason.isEmpty());
+    QCOMPARE(started.runtimeState, QStringLiteral("missing"));
+    QVERIFY(started.version > api.version);
+    QCOMPARE(p.observer.changed.size(), 1);
+    QVERIFY(p.observer.changed.last().running);
+
+    const domain::Application stopped = p.applications.stop(alice, api.id);
+    QVERIFY(!stopped.running);
+    QVERIFY(stopped.stoppedReason.isEmpty());
+    QVERIFY(!p.store.findApplicationById(api.id)->running);
+    QCOMPARE(p.observer.changed.size(), 2);
+    QVERIFY(!p.observer.changed.last().running);
+    QCOMPARE(stopped.configHash, api.configHash);
+}
+
+void TestUseCases::staticSitesHaveNothingToRun_data()
+{
+    QTest::addColumn<QString>("action");
+    QTest::newRow("start") << QStringLiteral("start");
+    QTest::newRow("stop") << QStringLiteral("stop");
+    QTest::newRow("restart") << QStringLiteral("restart");
+}
+
+void TestUseCases::staticSitesHaveNothingToRun()
+{
+    QFETCH(QString, action);
+    Platform &p = *m_platform;
+    const Caller alice = p.caller(QStringLiteral("alice"));
+    p.addRepository(QStringLiteral("alice"), QStringLiteral("site"));
+    const domain::Application blog =
+        p.addApplication(QStringLiteral("alice"), QStringLiteral("blog"), QStringLiteral("site"));
+    p.observer.changed.clear();
+
+    const auto act = [&] {
+        if (action == u"start")
+            p.applications.start(alice, QStringLiteral("blog"));
+        else if (action == u"stop")
+            p.applications.stop(alice, QStringLiteral("blog"));
+        else
+            p.applications.restart(alice, QStringLiteral("blog"));
+    };
+    VERIFY_ERROR(act(), ErrorKind::FailedPrecondition,
+                 QStringLiteral("application 'blog' is a static site: it is served whenever it has a build"));
+    QCOMPARE(p.store.findApplicationById(blog.id)->version, blog.version);
+    QVERIFY(p.store.findApplicationById(blog.id)->running);
+    QVERIFY(p.observer.changed.isEmpty());
+    QVERIFY(p.runtime.restarted.isEmpty());
+}
+
+void TestUseCases::restartNeedsARunningApplication()
+{
+    Platform &p = *m_platform;
+    const Caller alice = p.caller(QStringLiteral("alice"));
+    const domain::Application api = p.addRuntimeApplication(QStringLiteral("api"));
+    p.runtime.statuses.insert(api.id, {domain::InstanceState::Running, 1, {}});
+    p.observer.changed.clear();
+
+    const domain::Application restarted = p.applications.restart(alice, QStringLiteral("api"));
+    QCOMPARE(p.runtime.restarted, QStringList{api.id});
+    QCOMPARE(restarted.runtimeState, QStringLiteral("running"));
+    QCOMPARE(restarted.version, api.version);
+    QVERIFY(p.observer.changed.isEmpty());
+
+    p.applications.stop(alice, QStringLiteral("api"));
+    VERIFY_ERROR(p.applications.restart(alice, QStringLiteral("api")), ErrorKind::FailedPrecondition,
+                 QStringLiteral("application 'api' is stopped; start it instead"));
+    QCOMPARE(p.runtime.restarted.size(), 1);
+}
+
+void TestUseCases::onlyOwnersAndAdminsControlAnApplication()
+{
+    Platform &p = *m_platform;
+    const domain::Application api = p.addRuntimeApplication(QStringLiteral("api"));
+    const domain::Build build = p.addBuild(QStringLiteral("api"), domain::BuildState::Succeeded);
+    const Caller bob = p.caller(QStringLiteral("bob"));
+    const QString refused = QStringLiteral("you are not an owner of application 'api'");
+
+    VERIFY_ERROR(p.applications.stop(bob, QStringLiteral("api")), ErrorKind::Forbidden, refused);
+    VERIFY_ERROR(p.applications.start(bob, QStringLiteral("api")), ErrorKind::Forbidden, refused);
+    VERIFY_ERROR(p.applications.restart(bob, QStringLiteral("api")), ErrorKind::Forbidden, refused);
+    VERIFY_ERROR(p.applications.rollback(bob, QStringLiteral("api"), build.id), ErrorKind::Forbidden,
+                 refused);
+    const domain::Application unchanged = *p.store.findApplicationById(api.id);
+    QCOMPARE(unchanged.version, api.version);
+    QVERIFY(unchanged.running);
+    QVERIFY(unchanged.pinnedBuildId.isEmpty());
+    QVERIFY(p.runtime.restarted.isEmpty());
+
+    const Caller root = p.caller(QStringLiteral("root"));
+    QVERIFY(!p.applications.stop(root, QStringLiteral("api")).running);
+    QVERIFY(p.applications.start(root, QStringLiteral("api")).running);
+    p.applications.restart(root, QStringLiteral("api"));
+    QCOMPARE(p.runtime.restarted, QStringList{api.id});
+    QCOMPARE(p.applications.rollback(root, QStringLiteral("api"), build.id).pinnedBuildId, build.id);
+}
+
+void TestUseCases::rollbackPinsAnEarlierBuild()
+{
+    Platform &p = *m_platform;
+    const Caller alice = p.caller(QStringLiteral("alice"));
+    const domain::Application api = p.addRuntimeApplication(QStringLiteral("api"));
+    const domain::Build earlier = p.addBuild(QStringLiteral("api"), domain::BuildState::Succeeded);
+    p.addBuild(QStringLiteral("api"), domain::BuildState::Succeeded);
+    p.observer.changed.clear();
+
+    const domain::Application rolledBack = p.applications.rollback(alice, QStringLiteral("api"), earlier.id);
+    QCOMPARE(rolledBack.pinnedBuildId, earlier.id);
+    QCOMPARE(p.store.findApplicationById(api.id)->pinnedBuildId, earlier.id);
+    QCOMPARE(rolledBack.runtimeState, QStringLiteral("missing"));
+    QCOMPARE(p.observer.changed.size(), 1);
+    QCOMPARE(p.observer.changed.last().pinnedBuildId, earlier.id);
+
+    // Static sites roll back too.
+    p.addApplication(QStringLiteral("alice"), QStringLiteral("blog"), QStringLiteral("site"));
+    const domain::Build site = p.addBuild(QStringLiteral("blog"), domain::BuildState::Succeeded);
+    QCOMPARE(p.applications.rollback(alice, QStringLiteral("blog"), site.id).pinnedBuildId, site.id);
+}
+
+void TestUseCases::rollbackRefuses_data()
+{
+    QTest::addColumn<QString>("build");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no build") << QStringLiteral("none") << int(ErrorKind::BadRequest)
+                              << QStringLiteral("build_id: must not be empty");
+    QTest::newRow("unknown build") << QStringLiteral("unknown") << int(ErrorKind::BadRequest)
+                                   << QStringLiteral("build_id: application 'api' has no build 'bld_");
+    QTest::newRow("another application's build")
+        << QStringLiteral("other") << int(ErrorKind::BadRequest)
+        << QStringLiteral("build_id: application 'api' has no build");
+    QTest::newRow("failed build") << QStringLiteral("failed") << int(ErrorKind::FailedPrecondition)
+                                  << QStringLiteral("is failed; only a succeeded build can be served");
+    QTest::newRow("queued build") << QStringLiteral("queued") << int(ErrorKind::FailedPrecondition)
+                                  << QStringLiteral("is queued; only a succeeded build can be served");
+    QTest::newRow("artifact gone") << QStringLiteral("no artifact") << int(ErrorKind::FailedPrecondition)
+                                   << QStringLiteral("has no artifact any more; choose a newer build");
+    QTest::newRow("deployed as a static site")
+        << QStringLiteral("static") << int(ErrorKind::FailedPrecondition)
+        << QStringLiteral("deploys as static, but application 'api' is a runtime deploy now");
+}
+
+void TestUseCases::rollbackRefuses()
+{
+    QFETCH(QString, build);
+    QFETCH(int, kind);
+    QFETCH(QString, message);
+    Platform &p = *m_platform;
+    const Caller alice = p.caller(QStringLiteral("alice"));
+    const domain::Application api = p.addRuntimeApplication(QStringLiteral("api"));
+    p.addRuntimeApplication(QStringLiteral("other"));
+
+    QString buildId;
+    if (build == u"unknown") {
+        buildId = domain::newId(domain::idprefix::kBuild);
+    } else if (build == u"other") {
+        buildId = p.addBuild(QStringLiteral("other"), domain::BuildState::Succeeded).id;
+    } else if (build == u"failed") {
+        buildId = p.addBuild(QStringLiteral("api"), domain::BuildState::Failed).id;
+    } else if (build == u"queued") {
+        buildId = p.addBuild(QStringLiteral("api"), domain::BuildState::Queued).id;
+    } else if (build != u"none") {
+        domain::Build succeeded = tests::newBuild(api, QString(40, u'b'), domain::BuildState::Succeeded);
+        succeeded.deployType = build == u"static" ? domain::DeployType::Static : domain::DeployType::Runtime;
+        if (build == u"static")
+            succeeded.artifactPath = QStringLiteral("artifacts/site.tar.gz");
+        p.store.insertBuild(succeeded);
+        buildId = succeeded.id;
+    }
+    p.observer.changed.clear();
+
+    VERIFY_ERROR(p.applications.rollback(alice, QStringLiteral("api"), buildId), ErrorKind(kind), message);
+    QVERIFY(p.store.findApplicationById(api.id)->pinnedBuildId.isEmpty());
+    QVERIFY(p.observer.changed.isEmpty());
 }
 
 QTEST_APPLESS_MAIN(TestUseCases)

@@ -109,6 +109,10 @@ private slots:
     void repositoryUrls();
     void buildConfigs_data();
     void buildConfigs();
+    void healthCheckPaths_data();
+    void healthCheckPaths();
+    void resourceLimits_data();
+    void resourceLimits();
     void websiteLists_data();
     void websiteLists();
     void normalizedWebsiteLowercasesAndFillsThePrefix();
@@ -567,6 +571,76 @@ void TestValidation::buildConfigs()
     // As the use cases do: the defaults first, so they never add a field the type ignores.
     verifyOutcome([&] { validateBuildConfig(QStringLiteral("build"), withDefaults(build), deployType); },
                   expectedField, messagePart);
+}
+
+void TestValidation::healthCheckPaths_data()
+{
+    addColumns();
+    const QString field = QStringLiteral("health_check_path");
+    good("none: the port is checked", QString());
+    good("root", QStringLiteral("/"));
+    good("path", QStringLiteral("/healthz"));
+    good("query", QStringLiteral("/status?deep=1"));
+    good("1024 characters", u'/' + repeated('h', 1023));
+    bad("relative", QStringLiteral("healthz"), field, QStringLiteral("'healthz' must start with '/'"));
+    bad("URL", QStringLiteral("http://localhost/healthz"), field, QStringLiteral("must start with '/'"));
+    bad("over 1024 characters", u'/' + repeated('h', 1024), field,
+        QStringLiteral("must be at most 1024 characters"));
+    bad("space", QStringLiteral("/health check"), field, QStringLiteral("spaces or control characters"));
+    bad("newline", QStringLiteral("/healthz\nHost: evil"), field,
+        QStringLiteral("spaces or control characters"));
+}
+
+void TestValidation::healthCheckPaths()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, expectedField);
+    QFETCH(QString, messagePart);
+    verifyOutcome([&] { validateHealthCheckPath(QStringLiteral("health_check_path"), input); }, expectedField,
+                  messagePart);
+}
+
+void TestValidation::resourceLimits_data()
+{
+    QTest::addColumn<QString>("limit");
+    QTest::addColumn<quint32>("value");
+    QTest::addColumn<QString>("expectedField");
+    QTest::addColumn<QString>("messagePart");
+    const auto row = [](const char *name, const char *limit, quint32 value, const char *expectedField = "",
+                        const char *messagePart = "") {
+        QTest::newRow(name) << QString::fromUtf8(limit) << value << QString::fromUtf8(expectedField)
+                            << QString::fromUtf8(messagePart);
+    };
+    row("memory: server default", "memory_limit_mb", 0);
+    row("memory: smallest", "memory_limit_mb", 16);
+    row("memory: typical", "memory_limit_mb", 512);
+    row("memory: largest", "memory_limit_mb", 262144);
+    row("memory: too small", "memory_limit_mb", 15, "memory_limit_mb",
+        "15 MB is out of range: give 16 to 262144 MB, or 0 for the server's default");
+    row("memory: too large", "memory_limit_mb", 262145, "memory_limit_mb", "262145 MB is out of range");
+    row("cpu: server default", "cpu_millicores", 0);
+    row("cpu: smallest", "cpu_millicores", 10);
+    row("cpu: half a core", "cpu_millicores", 500);
+    row("cpu: largest", "cpu_millicores", 256000);
+    row("cpu: too small", "cpu_millicores", 9, "cpu_millicores",
+        "9 millicores is out of range: give 10 to 256000 (1000 is one core)");
+    row("cpu: too large", "cpu_millicores", 256001, "cpu_millicores", "256001 millicores is out of range");
+}
+
+void TestValidation::resourceLimits()
+{
+    QFETCH(QString, limit);
+    QFETCH(quint32, value);
+    QFETCH(QString, expectedField);
+    QFETCH(QString, messagePart);
+    verifyOutcome(
+        [&] {
+            if (limit == u"memory_limit_mb")
+                validateMemoryLimitMb(limit, value);
+            else
+                validateCpuMillicores(limit, value);
+        },
+        expectedField, messagePart);
 }
 
 void TestValidation::websiteLists_data()

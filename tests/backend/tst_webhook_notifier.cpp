@@ -56,6 +56,19 @@ domain::Notification buildNotification(const QString &buildId, domain::BuildStat
     return notification;
 }
 
+domain::Notification alertNotification(const QString &alertId)
+{
+    domain::Notification notification;
+    notification.applicationName = QStringLiteral("blog");
+    notification.buildId = QStringLiteral("b_1");
+    notification.commit = kCommit;
+    notification.alertKind = domain::AlertKind::RestartLoop;
+    notification.alertId = alertId;
+    notification.reason = QStringLiteral("restarted 5 times in 300 s; last exit: exit code 1");
+    notification.at = QDateTime(QDate(2026, 11, 24), QTime(11, 0), Qt::UTC);
+    return notification;
+}
+
 struct Received {
     QString path;
     QByteArray contentType;
@@ -180,6 +193,49 @@ private slots:
 
         for (const Received &one : std::as_const(receiver.received))
             QCOMPARE(one.contentType, QByteArrayLiteral("application/json"));
+    }
+
+    void sendsAlertsToEveryTarget()
+    {
+        Receiver receiver;
+        HttpWebhookNotifier notifier(
+            options({{receiver.url(QStringLiteral("ok")), WebhookFormat::Json, false},
+                     {receiver.url(QStringLiteral("ok")), WebhookFormat::Slack, false}}));
+
+        notifier.notify(alertNotification(QStringLiteral("alr_1")));
+
+        QTRY_COMPARE(receiver.received.size(), 2);
+        const QJsonObject json = bodyWith(receiver.received, QStringLiteral("alert_id"));
+        QCOMPARE(json.value(QStringLiteral("type")).toString(), QStringLiteral("alert"));
+        QCOMPARE(json.value(QStringLiteral("application")).toString(), QStringLiteral("blog"));
+        QCOMPARE(json.value(QStringLiteral("alert_id")).toString(), QStringLiteral("alr_1"));
+        QCOMPARE(json.value(QStringLiteral("kind")).toString(), QStringLiteral("restart-loop"));
+        QCOMPARE(json.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("restarted 5 times in 300 s; last exit: exit code 1"));
+        QCOMPARE(json.value(QStringLiteral("build_id")).toString(), QStringLiteral("b_1"));
+        QCOMPARE(json.value(QStringLiteral("commit_short")).toString(), QStringLiteral("1a2b3c4"));
+        QCOMPARE(json.value(QStringLiteral("opened_at")).toString(), QStringLiteral("2026-11-24T11:00:00Z"));
+
+        const QString text =
+            bodyWith(receiver.received, QStringLiteral("text")).value(QStringLiteral("text")).toString();
+        for (const QString &part :
+             {QStringLiteral("alert"), QStringLiteral("blog"), QStringLiteral("restart-loop"),
+              QStringLiteral("restarted 5 times in 300 s"), QStringLiteral("b_1"), QStringLiteral("1a2b3c4"),
+              QStringLiteral("alr_1")})
+            QVERIFY2(text.contains(part), qPrintable(text));
+    }
+
+    void buildBodiesSayTheyAreAboutABuild()
+    {
+        Receiver receiver;
+        HttpWebhookNotifier notifier(
+            options({{receiver.url(QStringLiteral("ok")), WebhookFormat::Json, false}}));
+
+        notifier.notify(buildNotification(QStringLiteral("b_1"), domain::BuildState::Failed));
+
+        QTRY_COMPARE(receiver.received.size(), 1);
+        QCOMPARE(receiver.received[0].body.value(QStringLiteral("type")).toString(), QStringLiteral("build"));
+        QVERIFY(!receiver.received[0].body.contains(QStringLiteral("alert_id")));
     }
 
     void successesOnlyForTargetsThatAskForThem()

@@ -4,6 +4,9 @@
 
 #include <QTest>
 
+#include <functional>
+#include <optional>
+
 // Evaluates expression and checks it throws domain::Error of that kind with messagePart in its message.
 #define VERIFY_ERROR(expression, expectedKind, messagePart)                                                  \
     do {                                                                                                     \
@@ -16,3 +19,18 @@
         }                                                                                                    \
         QFAIL("no error from: " #expression);                                                                \
     } while (false)
+
+namespace vitrine::tests {
+
+// The kind of the domain::Error that action throws; std::nullopt when it does not throw.
+inline std::optional<domain::ErrorKind> errorKindOf(const std::function<void()> &action)
+{
+    try {
+        action();
+    } catch (const domain::Error &error) {
+        return error.kind();
+    }
+    return std::nullopt;
+}
+
+} // namespace vitrine::tests

@@ -161,6 +161,22 @@ v1::CreateApplicationRequest newApplication(const std::string &name, const std::
     return request;
 }
 
+// A runtime app that serves with python3 on $PORT.
+v1::CreateApplicationRequest newRuntimeApplication(const std::string &name, const std::string &repository)
+{
+    v1::CreateApplicationRequest request = newApplication(name, repository);
+    request.mutable_build()->set_type(v1::BUILD_TYPE_RUNTIME_CMD);
+    request.mutable_build()->set_start_command("python3 -m http.server $PORT");
+    return request;
+}
+
+v1::ApplicationActionRequest actionRequest(const std::string &application)
+{
+    v1::ApplicationActionRequest request;
+    request.set_application(application);
+    return request;
+}
+
 v1::GetApplicationRequest applicationRequest(const std::string &application)
 {
     v1::GetApplicationRequest request;
@@ -325,6 +341,7 @@ private slots:
     void invalidApplicationIsRefused_data();
     void invalidApplicationIsRefused();
     void websiteTakenByAnotherApplication();
+    void runtimeApplicationsAreStartedStoppedAndRolledBack();
 
 private:
     Client tokenClient(const std::string &user);
@@ -790,6 +807,21 @@ void TestApi::memberCannotTouchOthersApplication_data()
         return member.call(&Applications::SetEnvVars, setEnvRequest(target.name(), {{"INJECTED", "1"}}))
             .status;
     });
+    QTest::newRow("stop") << Attempt([](const Client &member, const v1::Application &target) {
+        return member.call(&Applications::StopApplication, actionRequest(target.name())).status;
+    });
+    QTest::newRow("start") << Attempt([](const Client &member, const v1::Application &target) {
+        return member.call(&Applications::StartApplication, actionRequest(target.id())).status;
+    });
+    QTest::newRow("restart") << Attempt([](const Client &member, const v1::Application &target) {
+        return member.call(&Applications::RestartApplication, actionRequest(target.name())).status;
+    });
+    QTest::newRow("roll back") << Attempt([](const Client &member, const v1::Application &target) {
+        v1::RollbackApplicationRequest request;
+        request.set_application(target.name());
+        request.set_build_id("bld_aaaaaaaaaaaaaaaaaaaaaaaaaa");
+        return member.call(&Applications::RollbackApplication, request).status;
+    });
     QTest::newRow("create on their repository") << Attempt(
         [](const Client &member, const v1::Application &target) {
             return member
@@ -856,6 +888,21 @@ void TestApi::invalidApplicationIsRefused_data()
         website->set_fqdn("fine.localhost");
         website->set_path_prefix("/docs/../admin");
     }) << invalid << u"websites[1].path_prefix"_s;
+    QTest::newRow("health check path") << Spoil([](v1::CreateApplicationRequest &r) {
+        r = newRuntimeApplication(r.name(), r.repository());
+        r.set_health_check_path("healthz");
+    }) << invalid << u"health_check_path"_s;
+    QTest::newRow("memory limit") << Spoil([](v1::CreateApplicationRequest &r) {
+        r = newRuntimeApplication(r.name(), r.repository());
+        r.set_memory_limit_mb(4);
+    }) << invalid << u"memory_limit_mb"_s;
+    QTest::newRow("cpu limit") << Spoil([](v1::CreateApplicationRequest &r) {
+        r = newRuntimeApplication(r.name(), r.repository());
+        r.set_cpu_millicores(1);
+    }) << invalid << u"cpu_millicores"_s;
+    QTest::newRow("limit on a static site")
+        << Spoil([](v1::CreateApplicationRequest &r) { r.set_memory_limit_mb(256); }) << invalid
+        << u"memory_limit_mb"_s;
     QTest::newRow("unknown repository")
         << Spoil([](v1::CreateApplicationRequest &r) { r.set_repository("no-such-repo"); }) << invalid
         << u"repository"_s;
@@ -907,6 +954,67 @@ void TestApi::websiteTakenByAnotherApplication()
     const auto beside = m_bob.call(&Applications::UpdateApplication, move);
     VERIFY_OK(beside);
     QCOMPARE(beside.response.websites(0).path_prefix(), "/bob");
+}
+
+void TestApi::runtimeApplicationsAreStartedStoppedAndRolledBack()
+{
+    v1::CreateApplicationRequest request = newRuntimeApplication("alice-api", "alice-repo");
+    request.set_health_check_path("/healthz");
+    request.set_memory_limit_mb(256);
+    request.set_cpu_millicores(500);
+    const auto created = m_alice.call(&Applications::CreateApplication, request);
+    VERIFY_OK(created);
+    QCOMPARE(created.response.health_check_path(), "/healthz");
+    QCOMPARE(created.response.memory_limit_mb(), 256u);
+    QCOMPARE(created.response.cpu_millicores(), 500u);
+    QVERIFY(created.response.running());
+    // Nothing was built yet, so no instance runs.
+    QCOMPARE(created.response.runtime_state(), "missing");
+    QCOMPARE(created.response.restart_count(), 0);
+
+    const auto stopped = m_alice.call(&Applications::StopApplication, actionRequest("alice-api"));
+    VERIFY_OK(stopped);
+    QVERIFY(!stopped.response.running());
+    QVERIFY(stopped.response.stopped_reason().empty());
+    const auto restartStopped = m_alice.call(&Applications::RestartApplication, actionRequest("alice-api"));
+    VERIFY_CODE(restartStopped, grpc::StatusCode::FAILED_PRECONDITION);
+    QVERIFY2(restartStopped.status.error_message().find("start it instead") != std::string::npos,
+             describe(restartStopped.status).constData());
+
+    const auto started = m_admin.call(&Applications::StartApplication, actionRequest(created.response.id()));
+    VERIFY_OK(started);
+    QVERIFY(started.response.running());
+    VERIFY_OK(m_alice.call(&Applications::RestartApplication, actionRequest("alice-api")));
+
+    // An update changes the limits it names and keeps the rest.
+    v1::UpdateApplicationRequest limits;
+    limits.set_application("alice-api");
+    limits.set_cpu_millicores(2000);
+    limits.set_health_check_path("");
+    const auto updated = m_alice.call(&Applications::UpdateApplication, limits);
+    VERIFY_OK(updated);
+    QCOMPARE(updated.response.cpu_millicores(), 2000u);
+    QCOMPARE(updated.response.memory_limit_mb(), 256u);
+    QVERIFY(updated.response.health_check_path().empty());
+    QCOMPARE(updated.response.config_hash(), created.response.config_hash());
+
+    v1::RollbackApplicationRequest rollback;
+    rollback.set_application("alice-api");
+    rollback.set_build_id("bld_aaaaaaaaaaaaaaaaaaaaaaaaaa");
+    const auto unknownBuild = m_alice.call(&Applications::RollbackApplication, rollback);
+    VERIFY_CODE(unknownBuild, grpc::StatusCode::INVALID_ARGUMENT);
+    QVERIFY2(unknownBuild.status.error_message().find("build_id") == 0,
+             describe(unknownBuild.status).constData());
+
+    // A static site has no process to start, stop or restart.
+    const auto staticStop = m_alice.call(&Applications::StopApplication, actionRequest("alice-app"));
+    VERIFY_CODE(staticStop, grpc::StatusCode::FAILED_PRECONDITION);
+    QVERIFY2(staticStop.status.error_message().find("static site") != std::string::npos,
+             describe(staticStop.status).constData());
+
+    v1::DeleteApplicationRequest remove;
+    remove.set_application("alice-api");
+    VERIFY_OK(m_alice.call(&Applications::DeleteApplication, remove));
 }
 
 QTEST_GUILESS_MAIN(TestApi)

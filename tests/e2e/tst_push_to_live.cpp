@@ -2,6 +2,7 @@
 // webhooks, gRPC clients that watch logs and events, and a local HTTP server that receives the notifications.
 
 #include "git_fixture.h"
+#include "grpc_calls.h"
 #include "http_request.h"
 #include "server_process.h"
 #include "vitrine/v1/applications.grpc.pb.h"
@@ -25,7 +26,6 @@
 #include <QTest>
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,8 +34,11 @@
 #include <vector>
 
 using namespace vitrine;
+using vitrine::tests::authorize;
+using vitrine::tests::call;
 using vitrine::tests::GitFixture;
 using vitrine::tests::ServerProcess;
+using vitrine::tests::str;
 
 namespace {
 
@@ -43,41 +46,6 @@ namespace {
 constexpr int kLiveTimeoutMs = 60'000;
 constexpr int kBurstTimeoutMs = 180'000;
 const QString kWebhookSecret = QStringLiteral("push-to-live secret");
-
-std::string str(const QString &text)
-{
-    return text.toStdString();
-}
-
-QByteArray describe(const grpc::Status &status)
-{
-    return "status " + QByteArray::number(status.error_code()) + ": " +
-           QByteArray::fromStdString(status.error_message());
-}
-
-#define VERIFY_OK(status)                                                                                    \
-    do {                                                                                                     \
-        const grpc::Status checked = (status);                                                               \
-        QVERIFY2(checked.ok(), describe(checked).constData());                                               \
-    } while (false)
-
-void authorize(grpc::ClientContext &context, const std::string &token)
-{
-    context.AddMetadata("authorization", "Bearer " + token);
-}
-
-// Calls a unary method with a token and a deadline, so a hung server fails the test instead of hanging it.
-template<typename Stub, typename Request, typename Response>
-grpc::Status call(const std::shared_ptr<grpc::Channel> &channel, const std::string &token,
-                  grpc::Status (Stub::*method)(grpc::ClientContext *, const Request &, Response *),
-                  const Request &request, Response *response)
-{
-    Stub stub(channel);
-    grpc::ClientContext context;
-    authorize(context, token);
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return (stub.*method)(&context, request, response);
-}
 
 // Whether a process whose command line contains `marker` runs on this machine (in any pid namespace).
 bool processRunsWith(const QString &marker)

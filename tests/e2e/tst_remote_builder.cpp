@@ -2,6 +2,7 @@
 // processes that dial it, build, and die.
 
 #include "git_fixture.h"
+#include "grpc_calls.h"
 #include "http_request.h"
 #include "server_process.h"
 #include "vitrine/v1/applications.grpc.pb.h"
@@ -16,15 +17,16 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <chrono>
 #include <csignal>
 #include <memory>
 #include <optional>
 #include <string>
 
 using namespace vitrine;
+using vitrine::tests::call;
 using vitrine::tests::GitFixture;
 using vitrine::tests::ServerProcess;
+using vitrine::tests::str;
 
 namespace {
 
@@ -32,21 +34,14 @@ constexpr int kLiveTimeoutMs = 60'000;
 // Crash detection runs every 10 s; the heartbeat timeout is 3 s here.
 constexpr int kCrashDetectedTimeoutMs = 60'000;
 
-std::string str(const QString &text)
+// A build that publishes the repository's site/ folder.
+v1::BuildConfig siteBuild(v1::BuildType type, const QString &buildCommand = {})
 {
-    return text.toStdString();
-}
-
-template<typename Stub, typename Request, typename Response>
-grpc::Status call(const std::shared_ptr<grpc::Channel> &channel, const std::string &token,
-                  grpc::Status (Stub::*method)(grpc::ClientContext *, const Request &, Response *),
-                  const Request &request, Response *response)
-{
-    Stub stub(channel);
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + token);
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return (stub.*method)(&context, request, response);
+    v1::BuildConfig build;
+    build.set_type(type);
+    build.set_build_command(str(buildCommand));
+    build.set_artifact_dir("site");
+    return build;
 }
 
 } // namespace
@@ -62,8 +57,9 @@ private slots:
 private:
     // Starts `vitrine-server builder` against the server; waits until it has connected.
     bool startBuilder(QProcess &builder, QString *error);
-    void createApplication(const QString &name, const QString &repositoryUrl, v1::BuildType type,
-                           const QString &buildCommand);
+    // Unspecified deploy type: the one the build type implies (runtime for auto).
+    void createApplication(const QString &name, const QString &repositoryUrl, const v1::BuildConfig &build,
+                           v1::DeployType deployType = v1::DEPLOY_TYPE_UNSPECIFIED);
     std::optional<v1::Build> onlyBuildOf(const QString &application);
     QByteArray siteOf(const QString &application);
 
@@ -126,7 +122,7 @@ bool TestRemoteBuilder::startBuilder(QProcess &builder, QString *error)
 }
 
 void TestRemoteBuilder::createApplication(const QString &name, const QString &repositoryUrl,
-                                          v1::BuildType type, const QString &buildCommand)
+                                          const v1::BuildConfig &build, v1::DeployType deployType)
 {
     v1::CreateRepositoryRequest repository;
     repository.set_name(str(name + QStringLiteral("-repo")));
@@ -139,9 +135,8 @@ void TestRemoteBuilder::createApplication(const QString &name, const QString &re
     request.set_name(str(name));
     request.set_repository(repository.name());
     request.set_ref("main");
-    request.mutable_build()->set_type(type);
-    request.mutable_build()->set_build_command(str(buildCommand));
-    request.mutable_build()->set_artifact_dir("site");
+    request.set_deploy_type(deployType);
+    *request.mutable_build() = build;
     v1::Application created;
     QVERIFY(
         call(m_channel, m_admin, &v1::ApplicationService::Stub::CreateApplication, request, &created).ok());
@@ -185,7 +180,7 @@ void TestRemoteBuilder::remoteBuilderBuildsAndSurvivesACrash()
     QVERIFY2(startBuilder(firstBuilder, &error), qUtf8Printable(error));
 
     // With no slots in the server, only the remote builder can have built it.
-    createApplication(QStringLiteral("remote-site"), siteGit.bareUrl(), v1::BUILD_TYPE_STATIC, {});
+    createApplication(QStringLiteral("remote-site"), siteGit.bareUrl(), siteBuild(v1::BUILD_TYPE_STATIC));
     QTRY_COMPARE_WITH_TIMEOUT(siteOf(QStringLiteral("remote-site")), QByteArray("built remotely\n"),
                               kLiveTimeoutMs);
     const std::optional<v1::Build> built = onlyBuildOf(QStringLiteral("remote-site"));
@@ -193,8 +188,8 @@ void TestRemoteBuilder::remoteBuilderBuildsAndSurvivesACrash()
     QCOMPARE(built->state(), v1::BUILD_STATE_SUCCEEDED);
 
     // A build that runs long enough to lose its builder.
-    createApplication(QStringLiteral("slow"), slowGit.bareUrl(), v1::BUILD_TYPE_STATIC_CMD,
-                      QStringLiteral("sleep 600; mkdir site"));
+    createApplication(QStringLiteral("slow"), slowGit.bareUrl(),
+                      siteBuild(v1::BUILD_TYPE_STATIC_CMD, QStringLiteral("sleep 600; mkdir site")));
     QTRY_VERIFY_WITH_TIMEOUT(onlyBuildOf(QStringLiteral("slow")) &&
                                  onlyBuildOf(QStringLiteral("slow"))->state() == v1::BUILD_STATE_BUILDING,
                              kLiveTimeoutMs);
@@ -215,10 +210,41 @@ void TestRemoteBuilder::remoteBuilderBuildsAndSurvivesACrash()
     // A new builder takes the next build.
     QProcess secondBuilder;
     QVERIFY2(startBuilder(secondBuilder, &error), qUtf8Printable(error));
-    createApplication(QStringLiteral("later"), laterGit.bareUrl(), v1::BUILD_TYPE_STATIC, {});
+    createApplication(QStringLiteral("later"), laterGit.bareUrl(), siteBuild(v1::BUILD_TYPE_STATIC));
     QTRY_COMPARE_WITH_TIMEOUT(siteOf(QStringLiteral("later")), QByteArray("after the crash\n"),
                               kLiveTimeoutMs);
     QCOMPARE(onlyBuildOf(QStringLiteral("later"))->state(), v1::BUILD_STATE_SUCCEEDED);
+
+    // Auto builds run there too, and the plan they detected comes back with the result.
+    v1::BuildConfig autoBuild;
+    autoBuild.set_type(v1::BUILD_TYPE_AUTO);
+    QTemporaryDir nodeDir;
+    GitFixture nodeGit(nodeDir.path());
+    nodeGit.commit(QStringLiteral("main"),
+                   {{QStringLiteral("package.json"),
+                     R"({"scripts": {"build": "mkdir -p dist && cp src/index.html dist/"}})"},
+                    {QStringLiteral("src/index.html"), "built by npm\n"}},
+                   QStringLiteral("v1"));
+    createApplication(QStringLiteral("auto-site"), nodeGit.bareUrl(), autoBuild, v1::DEPLOY_TYPE_STATIC);
+    QTRY_COMPARE_WITH_TIMEOUT(siteOf(QStringLiteral("auto-site")), QByteArray("built by npm\n"),
+                              kLiveTimeoutMs);
+    QCOMPARE(onlyBuildOf(QStringLiteral("auto-site"))->deploy_type(), v1::DEPLOY_TYPE_STATIC);
+
+    QTemporaryDir pythonDir;
+    GitFixture pythonGit(pythonDir.path());
+    pythonGit.commit(QStringLiteral("main"),
+                     {{QStringLiteral("app.py"),
+                       "import http.server, os\n"
+                       "http.server.HTTPServer(('127.0.0.1', int(os.environ['PORT'])),\n"
+                       "                       http.server.SimpleHTTPRequestHandler).serve_forever()\n"}},
+                     QStringLiteral("v1"));
+    createApplication(QStringLiteral("auto-app"), pythonGit.bareUrl(), autoBuild);
+    QTRY_VERIFY_WITH_TIMEOUT(onlyBuildOf(QStringLiteral("auto-app")) &&
+                                 onlyBuildOf(QStringLiteral("auto-app"))->state() ==
+                                     v1::BUILD_STATE_SUCCEEDED,
+                             kLiveTimeoutMs);
+    QCOMPARE(onlyBuildOf(QStringLiteral("auto-app"))->deploy_type(), v1::DEPLOY_TYPE_RUNTIME);
+    QCOMPARE(onlyBuildOf(QStringLiteral("auto-app"))->start_command(), "python3 app.py");
 
     // SIGTERM stops a builder cleanly.
     secondBuilder.terminate();

@@ -61,6 +61,7 @@ private slots:
     void membersSeeOnlyTheirOwnApplications();
     void jsonOutputCarriesTheApiFields();
     void updateChangesOnlyWhatIsGiven();
+    void runtimeAppsAreStartedStoppedAndLimited();
     void badInputIsRefusedNamingTheField_data();
     void badInputIsRefusedNamingTheField();
     void listShowsEveryPage();
@@ -318,6 +319,77 @@ void TestVitrinectl::updateChangesOnlyWhatIsGiven()
     QCOMPARE(website.value(QStringLiteral("stripPrefix")), QJsonValue(true));
 }
 
+void TestVitrinectl::runtimeAppsAreStartedStoppedAndLimited()
+{
+    const auto apps = [this](const QStringList &arguments) {
+        return run(QStringList{QStringLiteral("apps")} + arguments, m_aliceToken);
+    };
+    const auto appJson = [&apps]() {
+        return parseJsonObject(apps({QStringLiteral("get"), QStringLiteral("alice-api"), QStringLiteral("-o"),
+                                     QStringLiteral("json")})
+                                   .out);
+    };
+
+    const CliResult created =
+        apps({QStringLiteral("create"), QStringLiteral("alice-api"), QStringLiteral("--repo"),
+              QStringLiteral("alice-site"), QStringLiteral("--ref"), QStringLiteral("main"),
+              QStringLiteral("--type"), QStringLiteral("runtime-cmd"), QStringLiteral("--start-cmd"),
+              QStringLiteral("python3 -m http.server $PORT"), QStringLiteral("--health-path"),
+              QStringLiteral("/healthz"), QStringLiteral("--memory"), QStringLiteral("256"),
+              QStringLiteral("--cpus"), QStringLiteral("0.5")});
+    QVERIFY2(created.exitCode == 0, created.describe());
+    QJsonObject app = appJson();
+    QCOMPARE(app.value(QStringLiteral("healthCheckPath")).toString(), QStringLiteral("/healthz"));
+    QCOMPARE(app.value(QStringLiteral("memoryLimitMb")).toInt(), 256);
+    QCOMPARE(app.value(QStringLiteral("cpuMillicores")).toInt(), 500);
+    QCOMPARE(app.value(QStringLiteral("runtimeState")).toString(), QStringLiteral("missing"));
+    QCOMPARE(app.value(QStringLiteral("restartCount")).toInt(-1), 0);
+    QCOMPARE(app.value(QStringLiteral("pinnedBuildId")).toString(QStringLiteral("absent")), QString());
+
+    const CliResult shown = apps({QStringLiteral("get"), QStringLiteral("alice-api")});
+    QVERIFY2(shown.exitCode == 0, shown.describe());
+    for (const QString &text :
+         {QStringLiteral("GET /healthz answers 2xx"), QStringLiteral("256 MB"), QStringLiteral("0.5 cores"),
+          QStringLiteral("State:"), QStringLiteral("Restarts:"), QStringLiteral("Pinned build:")})
+        QVERIFY2(shown.out.contains(text), shown.describe());
+
+    const CliResult stopped = apps({QStringLiteral("stop"), QStringLiteral("alice-api")});
+    QVERIFY2(stopped.exitCode == 0, stopped.describe());
+    QCOMPARE(stopped.out.trimmed(), QStringLiteral("Stopped application alice-api."));
+    QCOMPARE(appJson().value(QStringLiteral("running")), QJsonValue(false));
+    const CliResult restartStopped = apps({QStringLiteral("restart"), QStringLiteral("alice-api")});
+    QVERIFY2(restartStopped.exitCode == 1, restartStopped.describe());
+    QVERIFY2(restartStopped.err.contains(QStringLiteral("start it instead")), restartStopped.describe());
+
+    const CliResult started = apps({QStringLiteral("start"), QStringLiteral("alice-api")});
+    QVERIFY2(started.exitCode == 0, started.describe());
+    QCOMPARE(appJson().value(QStringLiteral("running")), QJsonValue(true));
+    const CliResult restarted = apps({QStringLiteral("restart"), QStringLiteral("alice-api")});
+    QVERIFY2(restarted.exitCode == 0, restarted.describe());
+
+    const CliResult updated =
+        apps({QStringLiteral("update"), QStringLiteral("alice-api"), QStringLiteral("--cpus"),
+              QStringLiteral("2"), QStringLiteral("--memory"), QStringLiteral("0")});
+    QVERIFY2(updated.exitCode == 0, updated.describe());
+    app = appJson();
+    QCOMPARE(app.value(QStringLiteral("cpuMillicores")).toInt(), 2000);
+    QCOMPARE(app.value(QStringLiteral("memoryLimitMb")).toInt(-1), 0);
+    QCOMPARE(app.value(QStringLiteral("healthCheckPath")).toString(), QStringLiteral("/healthz"));
+
+    const CliResult rollback = apps({QStringLiteral("rollback"), QStringLiteral("alice-api"),
+                                     QStringLiteral("bld_aaaaaaaaaaaaaaaaaaaaaaaaaa")});
+    QVERIFY2(rollback.exitCode == 1, rollback.describe());
+    QVERIFY2(rollback.err.startsWith(QStringLiteral("vitrinectl: build_id")), rollback.describe());
+
+    const CliResult staticStop = apps({QStringLiteral("stop"), QStringLiteral("alice-app")});
+    QVERIFY2(staticStop.exitCode == 1, staticStop.describe());
+    QVERIFY2(staticStop.err.contains(QStringLiteral("is a static site")), staticStop.describe());
+
+    // The story goes on with alice-app alone.
+    const CliResult removed = apps({QStringLiteral("delete"), QStringLiteral("alice-api")});
+    QVERIFY2(removed.exitCode == 0, removed.describe());
+}
+
 void TestVitrinectl::badInputIsRefusedNamingTheField_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -467,6 +539,21 @@ void TestVitrinectl::usageErrorsExitWithTwo_data()
         << QStringList{QStringLiteral("apps"), QStringLiteral("env"), QStringLiteral("set"),
                        QStringLiteral("x"), QStringLiteral("KEY")}
         << QStringLiteral("'KEY' is not KEY=VALUE");
+    QTest::newRow("cpus not a number")
+        << QStringList{QStringLiteral("apps"), QStringLiteral("update"), QStringLiteral("x"),
+                       QStringLiteral("--cpus"), QStringLiteral("half")}
+        << QStringLiteral("--cpus: 'half' is not a number of cores");
+    QTest::newRow("cpus too fine") << QStringList{QStringLiteral("apps"), QStringLiteral("update"),
+                                                  QStringLiteral("x"), QStringLiteral("--cpus"),
+                                                  QStringLiteral("0.0005")}
+                                   << QStringLiteral("finer than a thousandth of a core");
+    QTest::newRow("memory not a number")
+        << QStringList{QStringLiteral("apps"), QStringLiteral("update"), QStringLiteral("x"),
+                       QStringLiteral("--memory"), QStringLiteral("1G")}
+        << QStringLiteral("--memory: '1G' is not a whole number");
+    QTest::newRow("rollback without a build")
+        << QStringList{QStringLiteral("apps"), QStringLiteral("rollback"), QStringLiteral("x")}
+        << QStringLiteral("missing BUILD");
     QTest::newRow("bad duration") << QStringList{QStringLiteral("tokens"), QStringLiteral("create"),
                                                  QStringLiteral("--expires-in"), QStringLiteral("soon")}
                                   << QStringLiteral("not a duration");
@@ -581,8 +668,10 @@ void TestVitrinectl::helpDescribesEveryLevel_data()
                                            QStringLiteral("--server"), QStringLiteral("--token"),
                                            QStringLiteral("--output")};
     QTest::newRow("noun") << QStringList{QStringLiteral("apps"), QStringLiteral("--help")}
-                          << QStringList{QStringLiteral("create"), QStringLiteral("list"),
-                                         QStringLiteral("env")};
+                          << QStringList{QStringLiteral("create"),  QStringLiteral("list"),
+                                         QStringLiteral("env"),     QStringLiteral("start"),
+                                         QStringLiteral("stop"),    QStringLiteral("restart"),
+                                         QStringLiteral("rollback")};
     QTest::newRow("nested noun") << QStringList{QStringLiteral("apps"), QStringLiteral("env"),
                                                 QStringLiteral("-h")}
                                  << QStringList{QStringLiteral("set"), QStringLiteral("unset"),

@@ -38,6 +38,9 @@ ApplicationGrpcService::ApplicationGrpcService(usecases::AuthService &auth,
         application.ownerNames = toQStringList(request->owners());
         application.autoSleepSeconds = request->auto_sleep_seconds();
         application.spaFallback = request->spa_fallback();
+        application.healthCheckPath = toQString(request->health_check_path());
+        application.memoryLimitMb = request->memory_limit_mb();
+        application.cpuMillicores = request->cpu_millicores();
         toPb(m_applications.create(caller, application), response);
     });
 }
@@ -83,6 +86,12 @@ ApplicationGrpcService::ApplicationGrpcService(usecases::AuthService &auth,
             changes.autoSleepSeconds = request->auto_sleep_seconds();
         if (request->has_spa_fallback())
             changes.spaFallback = request->spa_fallback();
+        if (request->has_health_check_path())
+            changes.healthCheckPath = toQString(request->health_check_path());
+        if (request->has_memory_limit_mb())
+            changes.memoryLimitMb = request->memory_limit_mb();
+        if (request->has_cpu_millicores())
+            changes.cpuMillicores = request->cpu_millicores();
         toPb(m_applications.update(caller, toQString(request->application()), changes), response);
     });
 }
@@ -93,6 +102,44 @@ ApplicationGrpcService::ApplicationGrpcService(usecases::AuthService &auth,
 {
     return handleCall(*context, m_auth, [&](const usecases::Caller &caller) {
         m_applications.remove(caller, toQString(request->application()));
+    });
+}
+
+::grpc::Status ApplicationGrpcService::StartApplication(::grpc::ServerContext *context,
+                                                        const v1::ApplicationActionRequest *request,
+                                                        v1::Application *response)
+{
+    return handleCall(*context, m_auth, [&](const usecases::Caller &caller) {
+        toPb(m_applications.start(caller, toQString(request->application())), response);
+    });
+}
+
+::grpc::Status ApplicationGrpcService::StopApplication(::grpc::ServerContext *context,
+                                                       const v1::ApplicationActionRequest *request,
+                                                       v1::Application *response)
+{
+    return handleCall(*context, m_auth, [&](const usecases::Caller &caller) {
+        toPb(m_applications.stop(caller, toQString(request->application())), response);
+    });
+}
+
+::grpc::Status ApplicationGrpcService::RestartApplication(::grpc::ServerContext *context,
+                                                          const v1::ApplicationActionRequest *request,
+                                                          v1::Application *response)
+{
+    return handleCall(*context, m_auth, [&](const usecases::Caller &caller) {
+        toPb(m_applications.restart(caller, toQString(request->application())), response);
+    });
+}
+
+::grpc::Status ApplicationGrpcService::RollbackApplication(::grpc::ServerContext *context,
+                                                           const v1::RollbackApplicationRequest *request,
+                                                           v1::Application *response)
+{
+    return handleCall(*context, m_auth, [&](const usecases::Caller &caller) {
+        toPb(m_applications.rollback(caller, toQString(request->application()),
+                                     toQString(request->build_id())),
+             response);
     });
 }
 

@@ -26,6 +26,19 @@ public:
                                      const v1::DeleteApplicationRequest *request,
                                      v1::DeleteApplicationResponse *response) override;
 
+    ::grpc::Status StartApplication(::grpc::ServerContext *context,
+                                    const v1::ApplicationActionRequest *request,
+                                    v1::Application *response) override;
+    ::grpc::Status StopApplication(::grpc::ServerContext *context,
+                                   const v1::ApplicationActionRequest *request,
+                                   v1::Application *response) override;
+    ::grpc::Status RestartApplication(::grpc::ServerContext *context,
+                                      const v1::ApplicationActionRequest *request,
+                                      v1::Application *response) override;
+    ::grpc::Status RollbackApplication(::grpc::ServerContext *context,
+                                       const v1::RollbackApplicationRequest *request,
+                                       v1::Application *response) override;
+
     ::grpc::Status ListEnvVars(::grpc::ServerContext *context, const v1::ListEnvVarsRequest *request,
                                v1::ListEnvVarsResponse *response) override;
     ::grpc::Status SetEnvVars(::grpc::ServerContext *context, const v1::SetEnvVarsRequest *request,

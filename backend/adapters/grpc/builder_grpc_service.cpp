@@ -145,7 +145,8 @@ private:
             const std::optional<domain::BuildState> state =
                 fromPb(QStringLiteral("result.state"), message.result().state());
             m_pool.result(m_builderId, str(message.result().build_id()),
-                          state.value_or(domain::BuildState::Failed), str(message.result().failure_reason()));
+                          state.value_or(domain::BuildState::Failed), str(message.result().failure_reason()),
+                          planFromPb(message.result()));
             break;
         }
         case v1::BuilderMessage::kHello:

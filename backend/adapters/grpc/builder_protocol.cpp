@@ -1,5 +1,6 @@
 #include "adapters/grpc/builder_protocol.h"
 
+#include "adapters/grpc/pb_conversion.h"
 #include "domain/error.h"
 
 namespace vitrine::adapters::grpc {
@@ -25,6 +26,9 @@ v1::BuilderJob toPb(const usecases::RemoteJob &job)
         (*message.mutable_env())[variable.key().toStdString()] = variable.value().toStdString();
     message.set_timeout_seconds(job.limits.timeoutSeconds);
     message.set_memory_bytes(job.limits.memoryBytes);
+    message.set_start_command(job.build.config.startCommand.toStdString());
+    message.set_context_dir(job.build.config.contextDir.toStdString());
+    message.set_deploy_type(toPb(job.build.deployType));
     return message;
 }
 
@@ -48,7 +52,33 @@ usecases::RemoteJob fromPb(const v1::BuilderJob &message)
     job.repositoryUrl = str(message.repository_url());
     job.limits.timeoutSeconds = message.timeout_seconds();
     job.limits.memoryBytes = message.memory_bytes();
+    job.build.config.startCommand = str(message.start_command());
+    job.build.config.contextDir = str(message.context_dir());
+    // Unspecified: what the build type implies, and for auto the applications' default, runtime.
+    job.build.deployType =
+        fromPb(QStringLiteral("deploy_type"), message.deploy_type())
+            .value_or(domain::impliedDeployType(*type).value_or(domain::DeployType::Runtime));
     return job;
+}
+
+v1::BuilderPlan toPb(const domain::BuildPlan &plan)
+{
+    v1::BuilderPlan message;
+    message.set_deploy_type(toPb(plan.deployType));
+    message.set_start_command(plan.startCommand.toStdString());
+    return message;
+}
+
+std::optional<domain::BuildPlan> planFromPb(const v1::BuilderResult &result)
+{
+    if (!result.has_plan())
+        return std::nullopt;
+    const std::optional<domain::DeployType> deployType =
+        fromPb(QStringLiteral("result.plan.deploy_type"), result.plan().deploy_type());
+    if (!deployType)
+        throw domain::Error::badRequest(QStringLiteral("result.plan.deploy_type"),
+                                        QStringLiteral("is missing"));
+    return domain::BuildPlan{*deployType, str(result.plan().start_command())};
 }
 
 } // namespace vitrine::adapters::grpc

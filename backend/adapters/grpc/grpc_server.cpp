@@ -1,9 +1,12 @@
 #include "adapters/grpc/grpc_server.h"
 
+#include "adapters/grpc/alert_grpc_service.h"
 #include "adapters/grpc/application_grpc_service.h"
 #include "adapters/grpc/build_grpc_service.h"
 #include "adapters/grpc/builder_grpc_service.h"
 #include "adapters/grpc/event_grpc_service.h"
+#include "adapters/grpc/metrics_grpc_service.h"
+#include "adapters/grpc/output_grpc_service.h"
 #include "adapters/grpc/repository_grpc_service.h"
 #include "adapters/grpc/system_grpc_service.h"
 #include "adapters/grpc/token_grpc_service.h"
@@ -59,6 +62,7 @@ struct GrpcServer::Impl {
         , events(useCases.auth, useCases.builds)
         , system(useCases.auth, std::move(facts))
         , auth(useCases.auth)
+        , applicationService(useCases.applications)
     {
     }
 
@@ -70,7 +74,11 @@ struct GrpcServer::Impl {
     EventGrpcService events;
     SystemGrpcService system;
     usecases::AuthService &auth;
+    usecases::ApplicationService &applicationService;
     std::unique_ptr<BuilderGrpcService> builders; // when remote builders are served
+    std::unique_ptr<OutputGrpcService> output;    // when runtime logs are served
+    std::unique_ptr<MetricsGrpcService> metrics;  // when metrics are served
+    std::unique_ptr<AlertGrpcService> alerts;     // when alerts are served
     std::unique_ptr<::grpc::Server> server;
 };
 
@@ -87,6 +95,21 @@ GrpcServer::~GrpcServer()
 void GrpcServer::serveRemoteBuilders(usecases::RemoteBuilderPool &pool)
 {
     m_impl->builders = std::make_unique<BuilderGrpcService>(m_impl->auth, pool);
+}
+
+void GrpcServer::serveRuntimeOutput(usecases::RuntimeLogHub &hub)
+{
+    m_impl->output = std::make_unique<OutputGrpcService>(m_impl->auth, m_impl->applicationService, hub);
+}
+
+void GrpcServer::serveAlerts(usecases::AlertService &alerts)
+{
+    m_impl->alerts = std::make_unique<AlertGrpcService>(m_impl->auth, alerts);
+}
+
+void GrpcServer::serveMetrics(usecases::MetricsRecorder &recorder)
+{
+    m_impl->metrics = std::make_unique<MetricsGrpcService>(m_impl->auth, recorder);
 }
 
 int GrpcServer::start(const GrpcServerOptions &options)
@@ -112,6 +135,12 @@ int GrpcServer::start(const GrpcServerOptions &options)
     builder.RegisterService(&m_impl->system);
     if (m_impl->builders)
         builder.RegisterService(m_impl->builders.get());
+    if (m_impl->output)
+        builder.RegisterService(m_impl->output.get());
+    if (m_impl->metrics)
+        builder.RegisterService(m_impl->metrics.get());
+    if (m_impl->alerts)
+        builder.RegisterService(m_impl->alerts.get());
 
     m_impl->server = builder.BuildAndStart();
     if (!m_impl->server || selectedPort == 0) {

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "usecases/alert_service.h"
 #include "usecases/application_service.h"
 #include "usecases/auth_service.h"
 #include "usecases/build_service.h"
+#include "usecases/metrics_recorder.h"
 #include "usecases/remote_builder_pool.h"
 #include "usecases/repository_service.h"
+#include "usecases/runtime_log_hub.h"
 #include "usecases/token_service.h"
 #include "usecases/user_service.h"
 
@@ -48,6 +51,12 @@ public:
 
     // Also serves vitrine.v1.BuilderService: remote builders join the pool. Call before start().
     void serveRemoteBuilders(usecases::RemoteBuilderPool &pool);
+    // Also serves vitrine.v1.OutputService: the runtime logs of applications. Call before start().
+    void serveRuntimeOutput(usecases::RuntimeLogHub &hub);
+    // Also serves vitrine.v1.MetricsService from the recorder. Call before start().
+    void serveMetrics(usecases::MetricsRecorder &recorder);
+    // Also serves vitrine.v1.AlertService. Call before start().
+    void serveAlerts(usecases::AlertService &alerts);
 
     // Binds and starts serving on gRPC's own threads; returns the bound port. Throws std::runtime_error
     // with a message fit for the operator (naming the address) when the address cannot be bound (also

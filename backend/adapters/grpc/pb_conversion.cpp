@@ -228,6 +228,10 @@ v1::EventType toPb(domain::EventType type)
         return v1::EVENT_TYPE_APPLICATION_DELETED;
     case domain::EventType::ApplicationDeployed:
         return v1::EVENT_TYPE_APPLICATION_DEPLOYED;
+    case domain::EventType::AlertOpened:
+        return v1::EVENT_TYPE_ALERT_OPENED;
+    case domain::EventType::ApplicationStateChanged:
+        return v1::EVENT_TYPE_APPLICATION_STATE_CHANGED;
     }
     return v1::EVENT_TYPE_UNSPECIFIED;
 }
@@ -245,6 +249,10 @@ std::optional<domain::EventType> fromPb(const QString &field, v1::EventType type
         return domain::EventType::ApplicationDeleted;
     case v1::EVENT_TYPE_APPLICATION_DEPLOYED:
         return domain::EventType::ApplicationDeployed;
+    case v1::EVENT_TYPE_ALERT_OPENED:
+        return domain::EventType::AlertOpened;
+    case v1::EVENT_TYPE_APPLICATION_STATE_CHANGED:
+        return domain::EventType::ApplicationStateChanged;
     default:
         throw unknownEnumValue(field, type);
     }
@@ -370,6 +378,13 @@ void toPb(const domain::Application &application, v1::Application *out)
     out->set_spa_fallback(application.spaFallback);
     out->set_current_commit(toStd(application.currentCommit));
     out->set_current_build_id(toStd(application.currentBuildId));
+    out->set_stopped_reason(toStd(application.stoppedReason));
+    out->set_health_check_path(toStd(application.healthCheckPath));
+    out->set_memory_limit_mb(application.memoryLimitMb);
+    out->set_cpu_millicores(application.cpuMillicores);
+    out->set_pinned_build_id(toStd(application.pinnedBuildId));
+    out->set_runtime_state(toStd(application.runtimeState));
+    out->set_restart_count(application.restartCount);
 }
 
 void toPb(const domain::EnvVars &env, Repeated<v1::EnvVar> *out)
@@ -407,6 +422,8 @@ void toPb(const domain::Build &build, v1::Build *out)
     if (!build.finishedAt.isNull())
         *out->mutable_finished_at() = toTimestamp(build.finishedAt);
     toPb(build.config, out->mutable_config());
+    out->set_deploy_type(toPb(build.deployType));
+    out->set_start_command(toStd(build.startCommand));
 }
 
 void toPb(const domain::LogLine &line, v1::LogLine *out)
@@ -427,6 +444,7 @@ void toPb(const domain::Event &event, v1::Event *out)
     out->set_build_id(toStd(event.buildId));
     out->set_state(toStd(event.state));
     out->set_message(toStd(event.message));
+    out->set_alert_id(toStd(event.alertId));
 }
 
 domain::Build fromPb(const QString &field, const v1::Build &build)
@@ -451,6 +469,9 @@ domain::Build fromPb(const QString &field, const v1::Build &build)
         converted.finishedAt = fromTimestamp(field + QStringLiteral(".finished_at"), build.finished_at());
     if (build.has_config())
         converted.config = fromPb(field + QStringLiteral(".config"), build.config());
+    if (const auto deployType = fromPb(field + QStringLiteral(".deploy_type"), build.deploy_type()))
+        converted.deployType = *deployType;
+    converted.startCommand = toQString(build.start_command());
     return converted;
 }
 
@@ -487,6 +508,7 @@ domain::Event fromPb(const QString &field, const v1::Event &event)
     converted.buildId = toQString(event.build_id());
     converted.state = toQString(event.state());
     converted.message = toQString(event.message());
+    converted.alertId = toQString(event.alert_id());
     return converted;
 }
 

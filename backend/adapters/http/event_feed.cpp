@@ -31,6 +31,10 @@ QString typeName(domain::EventType type)
         return QStringLiteral("application.deleted");
     case domain::EventType::ApplicationDeployed:
         return QStringLiteral("application.deployed");
+    case domain::EventType::AlertOpened:
+        return QStringLiteral("alert.opened");
+    case domain::EventType::ApplicationStateChanged:
+        return QStringLiteral("application.state_changed");
     }
     Q_UNREACHABLE();
 }
@@ -45,6 +49,7 @@ QString toJson(const domain::Event &event)
         {QStringLiteral("build_id"), event.buildId},
         {QStringLiteral("state"), event.state},
         {QStringLiteral("message"), event.message},
+        {QStringLiteral("alert_id"), event.alertId},
         {QStringLiteral("time"), event.at.toUTC().toString(Qt::ISODateWithMs)},
     };
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));

@@ -1,6 +1,7 @@
 #include "adapters/http/http_server.h"
 
 #include <QHttpServerRequest>
+#include <QHttpServerRouterRule>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTcpServer>
@@ -67,6 +68,27 @@ QString statusNameOf(WebhookStatus status)
     Q_UNREACHABLE();
 }
 
+// Takes every request that carries the wake header, whatever its method and path, once a wake handler is set.
+// Registered before every other route: an application's own /healthz must reach the wake handler too.
+class WakeRequestRule final : public QHttpServerRouterRule {
+public:
+    WakeRequestRule(const std::unique_ptr<WakeHandler> &handler, RouterHandler routerHandler)
+        : QHttpServerRouterRule(QStringLiteral("/"), QHttpServerRequest::Method::AnyKnown,
+                                std::move(routerHandler))
+        , m_handler(handler)
+    {
+    }
+
+protected:
+    bool matches(const QHttpServerRequest &request, QRegularExpressionMatch *) const override
+    {
+        return m_handler && WakeHandler::isWakeRequest(request);
+    }
+
+private:
+    const std::unique_ptr<WakeHandler> &m_handler;
+};
+
 QHttpServerResponse statusResponse(const QString &status, const QString &message,
                                    QHttpServerResponse::StatusCode code)
 {
@@ -82,6 +104,10 @@ HttpServer::HttpServer(domain::Store &store, QString version, usecases::WebhookS
     , m_version(std::move(version))
     , m_webhooks(webhooks)
 {
+    m_server.route<WakeRequestRule>(
+        m_wakeHandler, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            m_wakeHandler->handle(request, std::move(responder));
+        });
     if (auth && builds) {
         m_eventFeed = std::make_unique<EventFeed>(*auth, *builds);
         QObject::connect(&m_server, &QHttpServer::newWebSocketConnection, m_eventFeed.get(), [this] {
@@ -122,6 +148,18 @@ quint16 HttpServer::listen(const QHostAddress &address, quint16 port)
     }
     m_server.bind(tcpServer);
     return tcpServer->serverPort();
+}
+
+void HttpServer::serveWakeRequests(usecases::RuntimeControl &control, WakeTiming timing)
+{
+    m_wakeHandler = std::make_unique<WakeHandler>(control, m_store, timing);
+}
+
+void HttpServer::serveMetrics(usecases::MetricsRecorder &recorder, usecases::AuthService &auth)
+{
+    m_prometheus = std::make_unique<PrometheusEndpoint>(recorder, auth, m_version);
+    m_server.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get,
+                   [this](const QHttpServerRequest &request) { return m_prometheus->respond(request); });
 }
 
 void HttpServer::close()

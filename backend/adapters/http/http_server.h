@@ -1,7 +1,10 @@
 #pragma once
 
 #include "adapters/http/event_feed.h"
+#include "adapters/http/prometheus_metrics.h"
+#include "adapters/http/wake_handler.h"
 #include "domain/ports/store.h"
+#include "usecases/runtime_control.h"
 #include "usecases/webhook_service.h"
 
 #include <QHostAddress>
@@ -13,7 +16,9 @@
 namespace vitrine::adapters::http {
 
 // The server's HTTP port: GET /healthz, POST /webhooks/github and /webhooks/gitea when given a webhook
-// service, and the WebSocket event feed at /events when given the services it needs; /metrics joins it later.
+// service, and the WebSocket event feed at /events when given the services it needs;
+// GET /metrics with serveMetrics().
+// With serveWakeRequests(), the wake handler of sleeping applications too (see WakeHandler).
 // Serves on the event loop of the thread that created it; unknown paths answer 404.
 class HttpServer {
 public:
@@ -27,6 +32,15 @@ public:
     // naming the address, with the reason, when it cannot bind (e.g. another process holds the port).
     quint16 listen(const QHostAddress &address, quint16 port);
 
+    // From now on, requests that carry domain::kWakeHeader (any method, any path) go to a WakeHandler on
+    // `control`, which must outlive this server; requests without it are served as before. Call once, before
+    // listen().
+    void serveWakeRequests(usecases::RuntimeControl &control, WakeTiming timing = {});
+
+    // Serves GET /metrics: the recorder's metrics in Prometheus' text format, for admins' bearer tokens (see
+    // PrometheusEndpoint). Both must outlive this server. Call once, before listen().
+    void serveMetrics(usecases::MetricsRecorder &recorder, usecases::AuthService &auth);
+
     // Stops accepting connections. Requests already received are still answered.
     void close();
 
@@ -39,7 +53,10 @@ private:
     QString m_version;
     usecases::WebhookService *m_webhooks;
     QHttpServer m_server;
-    std::unique_ptr<EventFeed> m_eventFeed; // set: /events is served
+    std::unique_ptr<EventFeed> m_eventFeed;     // set: /events is served
+    std::unique_ptr<WakeHandler> m_wakeHandler; // set: wake requests are served
+    // Set: /metrics is served.
+    std::unique_ptr<PrometheusEndpoint> m_prometheus;
 };
 
 } // namespace vitrine::adapters::http

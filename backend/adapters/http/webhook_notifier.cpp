@@ -10,6 +10,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QObject>
+#include <QStringList>
 #include <QTimer>
 
 #include <deque>
@@ -31,42 +32,100 @@ QString loggableTarget(const QUrl &url)
         .toString();
 }
 
-bool wanted(const WebhookTarget &target, domain::BuildState state)
+bool wanted(const WebhookTarget &target, const domain::Notification &notification)
 {
-    return state == domain::BuildState::Failed ||
-           (state == domain::BuildState::Succeeded && target.includeSuccesses);
+    if (notification.isAlert())
+        return true;
+    return notification.state == domain::BuildState::Failed ||
+           (notification.state == domain::BuildState::Succeeded && target.includeSuccesses);
 }
 
-QString finishedAt(const domain::Notification &notification)
+QString isoTime(const domain::Notification &notification)
 {
     return notification.at.toUTC().toString(Qt::ISODate);
 }
 
+QByteArray compact(const QJsonObject &body)
+{
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+QByteArray alertJsonBody(const domain::Notification &notification)
+{
+    return compact({
+        {QStringLiteral("type"), QStringLiteral("alert")},
+        {QStringLiteral("application"), notification.applicationName},
+        {QStringLiteral("alert_id"), notification.alertId},
+        {QStringLiteral("kind"), domain::alertKindName(*notification.alertKind)},
+        {QStringLiteral("message"), notification.reason},
+        {QStringLiteral("build_id"), notification.buildId},
+        {QStringLiteral("commit"), notification.commit},
+        {QStringLiteral("commit_short"), notification.commit.left(kShortCommitLength)},
+        {QStringLiteral("opened_at"), isoTime(notification)},
+    });
+}
+
+// "Vitrine: alert on blog (restart-loop): restarted 5 times in 300 s; last exit: exit code 1 (build b_… at
+// 1a2b3c4, alert alr_…, <time>)".
+QString alertChatText(const domain::Notification &notification)
+{
+    QStringList details;
+    if (!notification.buildId.isEmpty()) {
+        details << (notification.commit.isEmpty()
+                        ? QStringLiteral("build %1").arg(notification.buildId)
+                        : QStringLiteral("build %1 at %2")
+                              .arg(notification.buildId, notification.commit.left(kShortCommitLength)));
+    }
+    details << QStringLiteral("alert %1").arg(notification.alertId) << isoTime(notification);
+    return QStringLiteral("Vitrine: alert on %1 (%2): %3 (%4)")
+        .arg(notification.applicationName, domain::alertKindName(*notification.alertKind),
+             notification.reason, details.join(QStringLiteral(", ")));
+}
+
 QByteArray jsonBody(const domain::Notification &notification)
 {
+    if (notification.isAlert())
+        return alertJsonBody(notification);
     const QJsonObject body{
+        {QStringLiteral("type"), QStringLiteral("build")},
         {QStringLiteral("application"), notification.applicationName},
         {QStringLiteral("build_id"), notification.buildId},
         {QStringLiteral("commit"), notification.commit},
         {QStringLiteral("commit_short"), notification.commit.left(kShortCommitLength)},
         {QStringLiteral("state"), domain::buildStateName(notification.state)},
         {QStringLiteral("reason"), notification.reason},
-        {QStringLiteral("finished_at"), finishedAt(notification)},
+        {QStringLiteral("finished_at"), isoTime(notification)},
     };
-    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return compact(body);
 }
 
-// One line for a chat channel: "Vitrine: blog build failed at 1a2b3c4: exit status 2 (build b_…, <time>)".
-QByteArray chatBody(const domain::Notification &notification)
+// "Vitrine: blog build failed at 1a2b3c4: exit status 2 (build b_…, <time>)".
+QString buildChatText(const domain::Notification &notification)
 {
     QString text = QStringLiteral("Vitrine: %1 build %2 at %3")
                        .arg(notification.applicationName, domain::buildStateName(notification.state),
                             notification.commit.left(kShortCommitLength));
     if (!notification.reason.isEmpty())
         text += QStringLiteral(": ") + notification.reason;
-    text += QStringLiteral(" (build %1, %2)").arg(notification.buildId, finishedAt(notification));
-    const QJsonObject body{{QStringLiteral("text"), text}, {QStringLiteral("content"), text}};
-    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return text + QStringLiteral(" (build %1, %2)").arg(notification.buildId, isoTime(notification));
+}
+
+// One line for a chat channel.
+QByteArray chatBody(const domain::Notification &notification)
+{
+    const QString text = notification.isAlert() ? alertChatText(notification) : buildChatText(notification);
+    return compact({{QStringLiteral("text"), text}, {QStringLiteral("content"), text}});
+}
+
+// What a delivery is about, for logs: "build b_… of blog (failed)", "alert alr_… of blog (restart-loop)".
+QString subjectOf(const domain::Notification &notification)
+{
+    if (notification.isAlert())
+        return QStringLiteral("alert %1 of %2 (%3)")
+            .arg(notification.alertId, notification.applicationName,
+                 domain::alertKindName(*notification.alertKind));
+    return QStringLiteral("build %1 of %2 (%3)")
+        .arg(notification.buildId, notification.applicationName, domain::buildStateName(notification.state));
 }
 
 // Worth another attempt: the target may answer later. Other answers (400, 403, 404, …) will not change.
@@ -92,7 +151,7 @@ QString failureOf(QNetworkReply::NetworkError error, int httpStatus, std::chrono
 struct Delivery {
     qsizetype targetIndex = 0;
     QByteArray body;
-    QString subject; // "build b_… of blog (failed)", for logs
+    QString subject; // subjectOf() the notification, for logs
     int attempt = 0; // attempts made so far
 };
 
@@ -258,13 +317,11 @@ HttpWebhookNotifier::~HttpWebhookNotifier()
 void HttpWebhookNotifier::notify(const domain::Notification &notification)
 {
     const WebhookNotifierOptions &options = m_worker->options();
-    const QString subject = QStringLiteral("build %1 of %2 (%3)")
-                                .arg(notification.buildId, notification.applicationName,
-                                     domain::buildStateName(notification.state));
+    const QString subject = subjectOf(notification);
     QList<Delivery> deliveries;
     for (qsizetype i = 0; i < options.targets.size(); ++i) {
         const WebhookTarget &target = options.targets[i];
-        if (!wanted(target, notification.state))
+        if (!wanted(target, notification))
             continue;
         const QByteArray body =
             target.format == WebhookFormat::Slack ? chatBody(notification) : jsonBody(notification);

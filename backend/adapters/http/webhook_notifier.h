@@ -14,7 +14,9 @@ namespace vitrine::adapters::http {
 class NotifierWorker;
 
 enum class WebhookFormat {
-    Json, // the notification's fields as a JSON object
+    // The notification's fields as a JSON object; "type" is "build" for a finished build, "alert" for an
+    // alert.
+    Json,
     Slack, // {"text": …, "content": …}: one line for people, read by Slack ("text") and Discord ("content")
 };
 
@@ -24,7 +26,7 @@ std::optional<WebhookFormat> webhookFormatFromName(QStringView name);
 struct WebhookTarget {
     QUrl url;
     WebhookFormat format = WebhookFormat::Json;
-    bool includeSuccesses = false; // failed builds are always sent; canceled ones never
+    bool includeSuccesses = false; // failed builds and alerts are always sent; canceled builds never
 };
 
 struct WebhookNotifierOptions {

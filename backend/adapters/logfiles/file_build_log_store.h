@@ -13,10 +13,9 @@
 namespace vitrine::adapters::logfiles {
 
 // Build logs as files: one append-only file per build, `<directory>/<build id>.log`, one line of text per
-// log line: "seq \t milliseconds since the epoch \t out|err|sys \t text", where the text escapes backslash,
-// newline, tab and carriage return as \\, \n, \t, \r, so any text round-trips. Each line goes to the file
-// in one write(2): once append() returns, the line survives a crash of the server. A line torn by a crash
-// in the middle of a write has no newline; reading ignores it and the next append to that build cuts it off.
+// log line in the format of log_file_format.h. Each line goes to the file in one write(2): once append()
+// returns, the line survives a crash of the server. A line torn by a crash in the middle of a write has no
+// newline; reading ignores it and the next append to that build cuts it off.
 //
 // While a build is being written its file stays open; close() closes it. To resume late in a long log
 // without reading all that comes before, the store remembers where some lines start: every

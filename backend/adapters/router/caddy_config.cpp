@@ -14,17 +14,12 @@ namespace {
 using domain::Route;
 
 const QString kServerName = QStringLiteral("vitrine");
-
-// "/docs/" and "/docs" are the same prefix; "" is the root.
-QString normalizedPrefix(const QString &pathPrefix)
-{
-    QString prefix = pathPrefix;
-    while (prefix.endsWith(u'/'))
-        prefix.chop(1);
-    if (!prefix.startsWith(u'/'))
-        prefix.prepend(u'/');
-    return prefix;
-}
+// Caddy names a server's access logger "http.log.access.NAME" after the server's default_logger_name.
+const QString kAccessLoggerName = QStringLiteral("vitrine");
+const QString kAccessLogNamespace = QStringLiteral("http.log.access.") + kAccessLoggerName;
+const QString kAccessLogName = QStringLiteral("vitrine_access");
+// Long enough for a loaded machine, short enough that a dead upstream is a quick 502 rather than a hang.
+const QString kUpstreamDialTimeout = QStringLiteral("3s");
 
 bool isRoot(const QString &prefix)
 {
@@ -119,12 +114,24 @@ void appendStaticRoutes(QJsonArray &hostRoutes, const Route &route, const QStrin
 void appendRuntimeRoute(QJsonArray &hostRoutes, const Route &route, const QString &prefix)
 {
     QJsonArray handlers;
-    if (route.stripPrefix && !isRoot(prefix))
+    // The wake handler sends the client back to the URL it asked for: it must see the whole path.
+    if (route.stripPrefix && !route.wake && !isRoot(prefix))
         handlers.append(stripPrefixHandler(prefix));
-    handlers.append(QJsonObject{
+    QJsonObject proxy{
         {QStringLiteral("handler"), QStringLiteral("reverse_proxy")},
+        {QStringLiteral("transport"), QJsonObject{{QStringLiteral("protocol"), QStringLiteral("http")},
+                                                  {QStringLiteral("dial_timeout"), kUpstreamDialTimeout}}},
         {QStringLiteral("upstreams"), QJsonArray{QJsonObject{{QStringLiteral("dial"), route.upstream}}}},
-    });
+    };
+    if (route.wake) {
+        // Set, not added: a client cannot name another application to wake.
+        const QJsonObject wakeHeader{
+            {QString::fromLatin1(domain::kWakeHeader), strings({route.applicationName})}};
+        proxy.insert(
+            QStringLiteral("headers"),
+            QJsonObject{{QStringLiteral("request"), QJsonObject{{QStringLiteral("set"), wakeHeader}}}});
+    }
+    handlers.append(proxy);
     QJsonObject caddyRoute{{QStringLiteral("handle"), handlers}, {QStringLiteral("terminal"), true}};
     if (!isRoot(prefix))
         caddyRoute.insert(QStringLiteral("match"),
@@ -144,9 +151,51 @@ QJsonObject notFoundRoute()
     });
 }
 
+// base's logging with one more log: the server's access log as JSON lines over TCP to `address`. Headers are
+// left out: they are not needed to count requests, and they may carry members' secrets.
+QJsonObject loggingWithAccessLog(QJsonObject logging, const QString &address)
+{
+    QJsonObject logs = logging.value(QStringLiteral("logs")).toObject();
+
+    QJsonObject defaultLog = logs.value(QStringLiteral("default")).toObject();
+    QJsonArray excluded = defaultLog.value(QStringLiteral("exclude")).toArray();
+    if (!excluded.contains(kAccessLogNamespace))
+        excluded.append(kAccessLogNamespace);
+    defaultLog.insert(QStringLiteral("exclude"), excluded);
+    logs.insert(QStringLiteral("default"), defaultLog);
+
+    const QJsonObject deleteField{{QStringLiteral("filter"), QStringLiteral("delete")}};
+    const QJsonObject encoder{
+        {QStringLiteral("format"), QStringLiteral("filter")},
+        {QStringLiteral("wrap"),
+         QJsonObject{{QStringLiteral("format"), QStringLiteral("json")},
+                     {QStringLiteral("time_format"), QStringLiteral("unix_seconds_float")}}},
+        {QStringLiteral("fields"), QJsonObject{{QStringLiteral("request>headers"), deleteField},
+                                               {QStringLiteral("resp_headers"), deleteField}}},
+    };
+    logs.insert(kAccessLogName, QJsonObject{{QStringLiteral("include"), strings({kAccessLogNamespace})},
+                                            {QStringLiteral("writer"),
+                                             QJsonObject{{QStringLiteral("output"), QStringLiteral("net")},
+                                                         {QStringLiteral("address"), address}}},
+                                            {QStringLiteral("encoder"), encoder}});
+    logging.insert(QStringLiteral("logs"), logs);
+    return logging;
+}
+
 } // namespace
 
-QJsonObject caddyConfig(const QList<Route> &routes, const QString &listenAddress, QJsonObject base)
+QString normalizedPathPrefix(const QString &pathPrefix)
+{
+    QString prefix = pathPrefix;
+    while (prefix.endsWith(u'/'))
+        prefix.chop(1);
+    if (!prefix.startsWith(u'/'))
+        prefix.prepend(u'/');
+    return prefix;
+}
+
+QJsonObject caddyConfig(const QList<Route> &routes, const QString &listenAddress, QJsonObject base,
+                        const QString &accessLogAddress)
 {
     QMap<QString, QList<Route>> routesByHost;
     for (const Route &route : routes) {
@@ -163,8 +212,8 @@ QJsonObject caddyConfig(const QList<Route> &routes, const QString &listenAddress
         QList<Route> &hostRoutes = host.value();
         // Longest prefix first; on the same prefix, an order that does not depend on the caller's.
         std::sort(hostRoutes.begin(), hostRoutes.end(), [](const Route &left, const Route &right) {
-            const QString leftPrefix = normalizedPrefix(left.pathPrefix);
-            const QString rightPrefix = normalizedPrefix(right.pathPrefix);
+            const QString leftPrefix = normalizedPathPrefix(left.pathPrefix);
+            const QString rightPrefix = normalizedPathPrefix(right.pathPrefix);
             if (leftPrefix.size() != rightPrefix.size())
                 return leftPrefix.size() > rightPrefix.size();
             if (leftPrefix != rightPrefix)
@@ -173,7 +222,7 @@ QJsonObject caddyConfig(const QList<Route> &routes, const QString &listenAddress
         });
         QJsonArray caddyRoutes;
         for (const Route &route : hostRoutes) {
-            const QString prefix = normalizedPrefix(route.pathPrefix);
+            const QString prefix = normalizedPathPrefix(route.pathPrefix);
             if (!route.staticRoot.isEmpty())
                 appendStaticRoutes(caddyRoutes, route, prefix);
             else
@@ -188,11 +237,17 @@ QJsonObject caddyConfig(const QList<Route> &routes, const QString &listenAddress
     }
     serverRoutes.append(notFoundRoute());
 
-    const QJsonObject server{
+    QJsonObject server{
         {QStringLiteral("listen"), strings({listenAddress})},
         {QStringLiteral("automatic_https"), QJsonObject{{QStringLiteral("disable"), true}}},
         {QStringLiteral("routes"), serverRoutes},
     };
+    if (!accessLogAddress.isEmpty()) {
+        server.insert(QStringLiteral("logs"),
+                      QJsonObject{{QStringLiteral("default_logger_name"), kAccessLoggerName}});
+        base.insert(QStringLiteral("logging"),
+                    loggingWithAccessLog(base.value(QStringLiteral("logging")).toObject(), accessLogAddress));
+    }
     base.insert(QStringLiteral("apps"),
                 QJsonObject{{QStringLiteral("http"),
                              QJsonObject{{QStringLiteral("servers"), QJsonObject{{kServerName, server}}}}}});

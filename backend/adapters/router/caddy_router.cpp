@@ -78,7 +78,7 @@ CaddyRouter::CaddyRouter(const EmbeddedOptions &options)
     const QString program = findCaddy(options.program);
     const QString stateDir = QDir(options.dataDir).filePath(QStringLiteral("caddy"));
     m_embeddedSections = embeddedCaddySections(stateDir);
-    const QJsonObject noRoutes = caddyConfig({}, m_listenAddress, m_embeddedSections);
+    const QJsonObject noRoutes = caddyConfig({}, m_listenAddress, m_embeddedSections, m_accessLog.address());
     m_embedded = std::make_unique<EmbeddedCaddy>(program, stateDir,
                                                  QJsonDocument(noRoutes).toJson(QJsonDocument::Compact));
 }
@@ -114,7 +114,8 @@ void CaddyRouter::apply(const QList<domain::Route> &routes)
 {
     const std::lock_guard lock(m_applyMutex);
     const QByteArray config =
-        QJsonDocument(caddyConfig(routes, m_listenAddress, caddySections())).toJson(QJsonDocument::Compact);
+        QJsonDocument(caddyConfig(routes, m_listenAddress, caddySections(), m_accessLog.address()))
+            .toJson(QJsonDocument::Compact);
     if (!m_embedded) {
         m_external->load(config);
     } else {
@@ -123,13 +124,21 @@ void CaddyRouter::apply(const QList<domain::Route> &routes)
         } catch (const Error &error) {
             // Caddy is down and about to be restarted: it comes back serving these routes. A configuration
             // Caddy refused must not be the one it restarts with.
-            if (error.kind() == domain::ErrorKind::FailedPrecondition)
+            if (error.kind() == domain::ErrorKind::FailedPrecondition) {
                 m_embedded->setStartupConfig(config);
+                m_accessLog.setRoutes(routes);
+            }
             throw;
         }
         m_embedded->setStartupConfig(config);
     }
+    m_accessLog.setRoutes(routes);
     qCDebug(lcRouter) << "loaded" << routes.size() << "routes into Caddy";
+}
+
+QHash<QString, domain::RequestActivity> CaddyRouter::requestActivity()
+{
+    return m_accessLog.activity();
 }
 
 } // namespace vitrine::adapters::router

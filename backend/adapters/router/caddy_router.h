@@ -1,5 +1,6 @@
 #pragma once
 
+#include "adapters/router/access_log_counter.h"
 #include "adapters/router/caddy_admin_client.h"
 #include "adapters/router/embedded_caddy.h"
 #include "domain/ports/router.h"
@@ -22,6 +23,10 @@ namespace vitrine::adapters::router {
 // drives a Caddy someone else runs, through its admin URL; Vitrine then owns that Caddy's configuration,
 // keeping only its admin and logging sections.
 //
+// Requests are counted from Caddy's access log, which Caddy sends to a loopback port of this router (see
+// AccessLogCounter): in external mode that Caddy must run on the same host, or its configuration loads fail
+// with the reason ("dial tcp 127.0.0.1:PORT: connection refused").
+//
 // apply() may be called from any thread; calls are serialized. Create and destroy the router on a thread with
 // a running Qt event loop: in embedded mode that loop watches Caddy.
 class CaddyRouter final : public domain::Router {
@@ -43,6 +48,7 @@ public:
     ~CaddyRouter() override;
 
     void apply(const QList<domain::Route> &routes) override;
+    QHash<QString, domain::RequestActivity> requestActivity() override;
 
     // "HOST:PORT" where sites are served.
     QString listenAddress() const { return m_listenAddress; }
@@ -55,6 +61,7 @@ private:
 
     std::mutex m_applyMutex;
     QString m_listenAddress;
+    AccessLogCounter m_accessLog;
     QJsonObject m_embeddedSections; // admin and logging of the embedded Caddy
     std::unique_ptr<EmbeddedCaddy> m_embedded;
     std::unique_ptr<CaddyAdminClient> m_external;

@@ -278,7 +278,10 @@ void EmbeddedCaddy::forwardLine(const QByteArray &line)
     const QString prefix =
         logger.isEmpty() ? QStringLiteral("caddy:") : QStringLiteral("caddy %1:").arg(logger);
 
-    if (isErrorLevel(level)) {
+    // A request that failed (an app's upstream refused it, say) is news about that app, not about Caddy: it
+    // must neither flood the router's warnings nor pass for the reason Caddy died.
+    const bool aboutOneRequest = logger.startsWith(u"http.log.error");
+    if (isErrorLevel(level) && !aboutOneRequest) {
         m_lastError = text;
         qCWarning(lcRouter).noquote() << prefix << text;
     } else if (level == u"warn" && !isExpectedWarning(message)) {

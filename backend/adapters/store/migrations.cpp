@@ -169,6 +169,32 @@ CREATE TABLE builds (
              QStringLiteral("CREATE INDEX builds_by_state ON builds (state, queued_at)"),
          },
          fillRepositoryUrlKeys},
+        {3,
+         "runtime deploys: health checks, limits, stop reasons and rollback pins of applications; build "
+         "plans; alerts",
+         {
+             QStringLiteral("ALTER TABLE applications ADD COLUMN stopped_reason TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE applications ADD COLUMN health_check_path TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE applications ADD COLUMN memory_limit_mb BIGINT NOT NULL DEFAULT 0"),
+             QStringLiteral("ALTER TABLE applications ADD COLUMN cpu_millicores BIGINT NOT NULL DEFAULT 0"),
+             QStringLiteral("ALTER TABLE applications ADD COLUMN pinned_build_id TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE builds ADD COLUMN deploy_type TEXT NOT NULL DEFAULT 'static'"),
+             QStringLiteral("ALTER TABLE builds ADD COLUMN start_command TEXT NOT NULL DEFAULT ''"),
+             // No foreign key on build_id: an alert outlives the build it names until its application goes.
+             QStringLiteral(R"(
+CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+    build_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    opened_at BIGINT NOT NULL,
+    acknowledged_at BIGINT,
+    acknowledged_by TEXT NOT NULL
+))"),
+             QStringLiteral("CREATE INDEX alerts_by_time ON alerts (opened_at, id)"),
+             QStringLiteral("CREATE INDEX alerts_by_application ON alerts (application_id, opened_at, id)"),
+         }},
     };
 }
 

@@ -14,6 +14,7 @@
 #include <limits>
 #include <type_traits>
 #include <unordered_map>
+#include <utility>
 
 namespace vitrine::adapters::store {
 
@@ -320,6 +321,11 @@ Application applicationFrom(const Rows &rows)
     application.spaFallback = rows.value(19).toBool();
     application.currentCommit = rows.value(20).toString();
     application.currentBuildId = rows.value(21).toString();
+    application.stoppedReason = rows.value(22).toString();
+    application.healthCheckPath = rows.value(23).toString();
+    application.memoryLimitMb = quint32(rows.value(24).toLongLong());
+    application.cpuMillicores = quint32(rows.value(25).toLongLong());
+    application.pinnedBuildId = rows.value(26).toString();
     return application;
 }
 
@@ -333,7 +339,9 @@ QList<Application> loadApplications(SqlConnection &connection, const Selection &
                 "SELECT a.id, a.name, a.repository_id, r.name, a.ref, a.deploy_type, a.build_type, "
                 "a.build_command, a.start_command, a.artifact_dir, a.dockerfile, a.context_dir, a.port, "
                 "a.running, a.auto_sleep_seconds, a.config_hash, a.created_at, a.updated_at, a.version, "
-                "a.spa_fallback, a.current_commit, a.current_build_id FROM applications a JOIN repositories "
+                "a.spa_fallback, a.current_commit, a.current_build_id, a.stopped_reason, "
+                "a.health_check_path, a.memory_limit_mb, a.cpu_millicores, a.pinned_build_id "
+                "FROM applications a JOIN repositories "
                 "r ON r.id = a.repository_id "
                 "WHERE %1 ORDER BY a.name LIMIT ?")
                 .arg(selection.where),
@@ -526,7 +534,8 @@ QVariant stateValue(BuildState state)
 const QString kBuildSelect = QStringLiteral(
     "SELECT b.id, b.application_id, a.name, b.commit_sha, b.config_hash, b.build_config, b.env, b.state, "
     "b.owner_key, b.builder_id, b.failure_reason, b.artifact_path, b.queued_at, b.started_at, "
-    "b.finished_at, b.heartbeat_at, b.version FROM builds b JOIN applications a ON a.id = b.application_id");
+    "b.finished_at, b.heartbeat_at, b.version, b.deploy_type, b.start_command "
+    "FROM builds b JOIN applications a ON a.id = b.application_id");
 
 Build buildFrom(const Rows &rows)
 {
@@ -554,6 +563,15 @@ Build buildFrom(const Rows &rows)
     build.finishedAt = timestampFrom(rows.value(14));
     build.heartbeatAt = timestampFrom(rows.value(15));
     build.version = rows.value(16).toLongLong();
+    const QString deployTypeName = rows.value(17).toString();
+    const auto deployType = domain::deployTypeFromName(deployTypeName);
+    if (!deployType) {
+        throw domain::Error::internal(
+            QStringLiteral("build '%1' has an unknown deploy type '%2' in the database")
+                .arg(build.id, deployTypeName));
+    }
+    build.deployType = *deployType;
+    build.startCommand = rows.value(18).toString();
     return build;
 }
 
@@ -584,6 +602,121 @@ std::optional<Build> loadBuild(SqlConnection &connection, const QString &conditi
     throw domain::Error::failedPrecondition(
         QStringLiteral("%1 '%2' was changed by someone else since it was read; read it again and retry")
             .arg(what, name.isEmpty() ? id : name));
+}
+
+// The condition of one newest-first page of rows that belong to an application and sort by a time column,
+// then by id (builds by queue time, alerts by opening time): filters joined by AND, their values in bind
+// order.
+class NewestFirstPage {
+public:
+    NewestFirstPage(QString alias, QString timeColumn)
+        : m_alias(std::move(alias))
+        , m_timeColumn(std::move(timeColumn))
+    {
+    }
+
+    void require(const QString &condition, const QVariantList &values = {})
+    {
+        m_conditions << condition;
+        m_values << values;
+    }
+
+    // An empty value filters nothing.
+    void requireEqual(const QString &column, const QString &value)
+    {
+        if (!value.isEmpty())
+            require(QStringLiteral("%1.%2 = ?").arg(m_alias, column), {value});
+    }
+
+    // An empty user id filters nothing.
+    void requireOwnedBy(const QString &userId)
+    {
+        if (!userId.isEmpty()) {
+            require(QStringLiteral("EXISTS (SELECT 1 FROM application_owners o "
+                                   "WHERE o.application_id = %1.application_id AND o.user_id = ?)")
+                        .arg(m_alias),
+                    {userId});
+        }
+    }
+
+    // The column holds one of the names of `items`; no items filter nothing.
+    template<typename Items, typename NameOf>
+    void requireOneOf(const QString &column, const Items &items, NameOf nameOf)
+    {
+        if (items.isEmpty())
+            return;
+        QStringList placeholders;
+        for (const auto &item : items) {
+            placeholders << QStringLiteral("?");
+            m_values << nameOf(item);
+        }
+        m_conditions
+            << QStringLiteral("%1.%2 IN (%3)").arg(m_alias, column, placeholders.join(QStringLiteral(", ")));
+    }
+
+    // Continues after the row with this time and id, the last of the previous page; a null time starts at the
+    // newest.
+    void startAfter(const QDateTime &at, const QString &id)
+    {
+        if (!at.isValid())
+            return;
+        const QVariant after = timestamp(at);
+        require(QStringLiteral("(%1.%2 < ? OR (%1.%2 = ? AND %1.id < ?))").arg(m_alias, m_timeColumn),
+                {after, after, text(id)});
+    }
+
+    // "condition ORDER BY … LIMIT ?", to follow a "SELECT … WHERE".
+    QString conditionAndOrder() const
+    {
+        return QStringLiteral("%1 ORDER BY %2.%3 DESC, %2.id DESC LIMIT ?")
+            .arg(m_conditions.join(QStringLiteral(" AND ")), m_alias, m_timeColumn);
+    }
+
+    QVariantList valuesWithLimit(int limit) const { return m_values + QVariantList{limit}; }
+
+private:
+    QString m_alias;
+    QString m_timeColumn;
+    QStringList m_conditions{QStringLiteral("1 = 1")};
+    QVariantList m_values;
+};
+
+const QString kAlertSelect = QStringLiteral(
+    "SELECT l.id, l.application_id, a.name, l.build_id, l.kind, l.message, l.opened_at, l.acknowledged_at, "
+    "l.acknowledged_by, COALESCE(u.name, '') FROM alerts l JOIN applications a ON a.id = l.application_id "
+    "LEFT JOIN users u ON u.id = l.acknowledged_by");
+
+domain::Alert alertFrom(const Rows &rows)
+{
+    domain::Alert alert;
+    alert.id = rows.value(0).toString();
+    alert.applicationId = rows.value(1).toString();
+    alert.applicationName = rows.value(2).toString();
+    alert.buildId = rows.value(3).toString();
+    const QString kindName = rows.value(4).toString();
+    const auto kind = domain::alertKindFromName(kindName);
+    if (!kind) {
+        throw domain::Error::internal(
+            QStringLiteral("alert '%1' has an unknown kind '%2' in the database").arg(alert.id, kindName));
+    }
+    alert.kind = *kind;
+    alert.message = rows.value(5).toString();
+    alert.openedAt = timestampFrom(rows.value(6));
+    alert.acknowledgedAt = timestampFrom(rows.value(7));
+    alert.acknowledgedBy = rows.value(8).toString();
+    alert.acknowledgedByName = rows.value(9).toString();
+    return alert;
+}
+
+// The alerts a statement of the form "kAlertSelect WHERE …" gives.
+QList<domain::Alert> loadAlerts(SqlConnection &connection, const QString &conditionAndOrder,
+                                const QVariantList &values)
+{
+    QList<domain::Alert> alerts;
+    Rows rows = connection.run(kAlertSelect + QStringLiteral(" WHERE ") + conditionAndOrder, values);
+    while (rows.next())
+        alerts << alertFrom(rows);
+    return alerts;
 }
 
 } // namespace
@@ -993,8 +1126,9 @@ void SqlStore::insertApplication(const Application &application)
                 "INSERT INTO applications (id, name, repository_id, ref, deploy_type, build_type, "
                 "build_command, start_command, artifact_dir, dockerfile, context_dir, port, running, "
                 "auto_sleep_seconds, config_hash, created_at, updated_at, version, spa_fallback, "
-                "current_commit, current_build_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"),
+                "current_commit, current_build_id, stopped_reason, health_check_path, memory_limit_mb, "
+                "cpu_millicores, pinned_build_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)"),
             {application.id,
              text(application.name),
              application.repositoryId,
@@ -1014,7 +1148,12 @@ void SqlStore::insertApplication(const Application &application)
              createdAt,
              application.spaFallback,
              text(application.currentCommit),
-             text(application.currentBuildId)});
+             text(application.currentBuildId),
+             text(application.stoppedReason),
+             text(application.healthCheckPath),
+             qint64(application.memoryLimitMb),
+             qint64(application.cpuMillicores),
+             text(application.pinnedBuildId)});
         writeApplicationParts(connection, application);
     });
 }
@@ -1060,13 +1199,31 @@ void SqlStore::updateApplication(const Application &application)
                 QStringLiteral(
                     "UPDATE applications SET ref = ?, deploy_type = ?, build_type = ?, build_command = ?, "
                     "start_command = ?, artifact_dir = ?, dockerfile = ?, context_dir = ?, port = ?, "
-                    "running = ?, auto_sleep_seconds = ?, spa_fallback = ?, config_hash = ?, updated_at = ?, "
-                    "version = version + 1 WHERE id = ? AND version = ?"),
-                {text(application.ref), domain::deployTypeName(application.deployType),
-                 domain::buildTypeName(build.type), text(build.buildCommand), text(build.startCommand),
-                 text(build.artifactDir), text(build.dockerfile), text(build.contextDir), int(build.port),
-                 application.running, qint64(application.autoSleepSeconds), application.spaFallback,
-                 text(application.configHash), timestamp(QDateTime::currentDateTimeUtc()), application.id,
+                    "running = ?, stopped_reason = ?, auto_sleep_seconds = ?, spa_fallback = ?, "
+                    "health_check_path = ?, memory_limit_mb = ?, cpu_millicores = ?, "
+                    // Assignments read the old row: a new config hash drops the rollback pin.
+                    "pinned_build_id = CASE WHEN config_hash = ? THEN pinned_build_id ELSE '' END, "
+                    "config_hash = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?"),
+                {text(application.ref),
+                 domain::deployTypeName(application.deployType),
+                 domain::buildTypeName(build.type),
+                 text(build.buildCommand),
+                 text(build.startCommand),
+                 text(build.artifactDir),
+                 text(build.dockerfile),
+                 text(build.contextDir),
+                 int(build.port),
+                 application.running,
+                 text(application.stoppedReason),
+                 qint64(application.autoSleepSeconds),
+                 application.spaFallback,
+                 text(application.healthCheckPath),
+                 qint64(application.memoryLimitMb),
+                 qint64(application.cpuMillicores),
+                 text(application.configHash),
+                 text(application.configHash),
+                 timestamp(QDateTime::currentDateTimeUtc()),
+                 application.id,
                  application.version});
             if (rows.rowsAffected() == 0) {
                 explainStaleUpdate(connection, QStringLiteral("applications"), QStringLiteral("application"),
@@ -1127,8 +1284,13 @@ void SqlStore::recordFetch(const QString &repositoryId, const QDateTime &at, con
 void SqlStore::setApplicationCommit(const QString &applicationId, const QString &commit)
 {
     withConnection([&](SqlConnection &connection) {
-        setColumn(connection, QStringLiteral("applications"), QStringLiteral("application"),
-                  QStringLiteral("current_commit"), applicationId, text(commit));
+        // Assignments read the old row: a new commit drops the rollback pin.
+        Rows rows = connection.run(
+            QStringLiteral("UPDATE applications SET pinned_build_id = CASE WHEN current_commit = ? THEN "
+                           "pinned_build_id ELSE '' END, current_commit = ? WHERE id = ?"),
+            {text(commit), text(commit), applicationId});
+        if (rows.rowsAffected() == 0)
+            throw domain::Error::notFound(QStringLiteral("application"), applicationId);
     });
 }
 
@@ -1137,6 +1299,14 @@ void SqlStore::setApplicationCurrentBuild(const QString &applicationId, const QS
     withConnection([&](SqlConnection &connection) {
         setColumn(connection, QStringLiteral("applications"), QStringLiteral("application"),
                   QStringLiteral("current_build_id"), applicationId, text(buildId));
+    });
+}
+
+void SqlStore::setApplicationPinnedBuild(const QString &applicationId, const QString &buildId)
+{
+    withConnection([&](SqlConnection &connection) {
+        setColumn(connection, QStringLiteral("applications"), QStringLiteral("application"),
+                  QStringLiteral("pinned_build_id"), applicationId, text(buildId));
     });
 }
 
@@ -1153,13 +1323,14 @@ void SqlStore::insertBuild(const Build &build)
             QStringLiteral(
                 "INSERT INTO builds (id, application_id, commit_sha, config_hash, build_config, env, "
                 "state, owner_key, builder_id, failure_reason, artifact_path, queued_at, "
-                "started_at, finished_at, heartbeat_at, version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"),
+                "started_at, finished_at, heartbeat_at, version, deploy_type, start_command) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
             {build.id, build.applicationId, text(build.commit), text(build.configHash),
              buildConfigJson(build.config), envJson(build.env), stateValue(build.state), text(build.ownerKey),
              text(build.builderId), text(build.failureReason), text(build.artifactPath),
              timestamp(createdAtOrNow(build.queuedAt)), timestamp(build.startedAt),
-             timestamp(build.finishedAt), timestamp(build.heartbeatAt)});
+             timestamp(build.finishedAt), timestamp(build.heartbeatAt),
+             domain::deployTypeName(build.deployType), text(build.startCommand)});
     });
 }
 
@@ -1173,36 +1344,13 @@ QList<Build> SqlStore::listBuilds(const BuildFilter &filter, const BuildPageQuer
 {
     if (page.limit <= 0)
         return {};
-    QStringList conditions{QStringLiteral("1 = 1")};
-    QVariantList values;
-    if (!filter.applicationId.isEmpty()) {
-        conditions << QStringLiteral("b.application_id = ?");
-        values << filter.applicationId;
-    }
-    if (!filter.visibleToUserId.isEmpty()) {
-        conditions << QStringLiteral("EXISTS (SELECT 1 FROM application_owners o "
-                                     "WHERE o.application_id = b.application_id AND o.user_id = ?)");
-        values << filter.visibleToUserId;
-    }
-    if (!filter.states.isEmpty()) {
-        QStringList placeholders;
-        for (const BuildState state : filter.states) {
-            placeholders << QStringLiteral("?");
-            values << stateValue(state);
-        }
-        conditions << QStringLiteral("b.state IN (%1)").arg(placeholders.join(QStringLiteral(", ")));
-    }
-    if (page.afterQueuedAt.isValid()) {
-        conditions << QStringLiteral("(b.queued_at < ? OR (b.queued_at = ? AND b.id < ?))");
-        const QVariant after = timestamp(page.afterQueuedAt);
-        values << after << after << text(page.afterId);
-    }
-    values << page.limit;
+    NewestFirstPage selection(QStringLiteral("b"), QStringLiteral("queued_at"));
+    selection.requireEqual(QStringLiteral("application_id"), filter.applicationId);
+    selection.requireOwnedBy(filter.visibleToUserId);
+    selection.requireOneOf(QStringLiteral("state"), filter.states, stateValue);
+    selection.startAfter(page.afterQueuedAt, page.afterId);
     return withConnection([&](SqlConnection &connection) {
-        return loadBuilds(connection,
-                          QStringLiteral("%1 ORDER BY b.queued_at DESC, b.id DESC LIMIT ?")
-                              .arg(conditions.join(QStringLiteral(" AND "))),
-                          values);
+        return loadBuilds(connection, selection.conditionAndOrder(), selection.valuesWithLimit(page.limit));
     });
 }
 
@@ -1241,6 +1389,10 @@ bool SqlStore::transitionBuild(const QString &id, BuildState from, BuildState to
             assignments << column + QStringLiteral(" = ?");
             values << value;
         }
+    }
+    if (fields.plan) {
+        assignments << QStringLiteral("deploy_type = ?") << QStringLiteral("start_command = ?");
+        values << domain::deployTypeName(fields.plan->deployType) << text(fields.plan->startCommand);
     }
     values << id << stateValue(from);
     // One statement: the database's row lock decides between racing callers, and the loser's WHERE no
@@ -1336,6 +1488,83 @@ QList<Build> SqlStore::deleteBuildsOfApplication(const QString &applicationId)
         for (const Build &build : builds)
             connection.run(QStringLiteral("DELETE FROM builds WHERE id = ?"), {build.id});
         return builds;
+    });
+}
+
+QHash<QString, QString> SqlStore::deployableBuildIds()
+{
+    return withConnection([&](SqlConnection &connection) {
+        QHash<QString, QString> buildIds;
+        // Newest first: the first build seen for an application is its deployable one.
+        Rows rows = connection.run(
+            QStringLiteral("SELECT b.application_id, b.id FROM builds b JOIN applications a "
+                           "ON a.id = b.application_id AND b.commit_sha = a.current_commit AND "
+                           "b.config_hash = a.config_hash WHERE b.state = ? "
+                           "ORDER BY b.queued_at DESC, b.id DESC"),
+            {stateValue(BuildState::Succeeded)});
+        while (rows.next()) {
+            const QString applicationId = rows.value(0).toString();
+            if (!buildIds.contains(applicationId))
+                buildIds.insert(applicationId, rows.value(1).toString());
+        }
+        return buildIds;
+    });
+}
+
+void SqlStore::insertAlert(const domain::Alert &alert)
+{
+    inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {
+        if (!exists(connection, QStringLiteral("SELECT 1 FROM applications WHERE id = ?"),
+                    {alert.applicationId})) {
+            throw domain::Error::notFound(QStringLiteral("application"), alert.applicationId);
+        }
+        if (exists(connection, QStringLiteral("SELECT 1 FROM alerts WHERE id = ?"), {alert.id}))
+            throw domain::Error::alreadyExists(QStringLiteral("alert id '%1' is taken").arg(alert.id));
+        connection.run(QStringLiteral("INSERT INTO alerts (id, application_id, build_id, kind, message, "
+                                      "opened_at, acknowledged_at, acknowledged_by) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                       {alert.id, alert.applicationId, text(alert.buildId), domain::alertKindName(alert.kind),
+                        text(alert.message), timestamp(createdAtOrNow(alert.openedAt)),
+                        timestamp(alert.acknowledgedAt), text(alert.acknowledgedBy)});
+    });
+}
+
+std::optional<domain::Alert> SqlStore::findAlertById(const QString &id)
+{
+    return withConnection([&](SqlConnection &connection) -> std::optional<domain::Alert> {
+        const QList<domain::Alert> alerts = loadAlerts(connection, QStringLiteral("l.id = ?"), {id});
+        if (alerts.isEmpty())
+            return std::nullopt;
+        return alerts.constFirst();
+    });
+}
+
+QList<domain::Alert> SqlStore::listAlerts(const domain::AlertFilter &filter,
+                                          const domain::AlertPageQuery &page)
+{
+    if (page.limit <= 0)
+        return {};
+    NewestFirstPage selection(QStringLiteral("l"), QStringLiteral("opened_at"));
+    selection.requireEqual(QStringLiteral("application_id"), filter.applicationId);
+    selection.requireEqual(QStringLiteral("build_id"), filter.buildId);
+    selection.requireOwnedBy(filter.visibleToUserId);
+    selection.requireOneOf(QStringLiteral("kind"), filter.kinds, domain::alertKindName);
+    if (filter.openOnly)
+        selection.require(QStringLiteral("l.acknowledged_at IS NULL"));
+    selection.startAfter(page.afterOpenedAt, page.afterId);
+    return withConnection([&](SqlConnection &connection) {
+        return loadAlerts(connection, selection.conditionAndOrder(), selection.valuesWithLimit(page.limit));
+    });
+}
+
+bool SqlStore::acknowledgeAlert(const QString &id, const QString &userId, const QDateTime &at)
+{
+    return withConnection([&](SqlConnection &connection) {
+        Rows rows = connection.run(
+            QStringLiteral("UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? "
+                           "WHERE id = ? AND acknowledged_at IS NULL"),
+            {timestamp(at.isValid() ? at : QDateTime::currentDateTimeUtc()), text(userId), id});
+        return rows.rowsAffected() > 0;
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/alert.h"
 #include "domain/application.h"
 #include "domain/build.h"
 #include "domain/repository.h"
@@ -52,8 +53,25 @@ struct BuildPageQuery {
 struct BuildTransitionFields {
     QDateTime at;      // null: now. → BUILDING: startedAt and heartbeatAt; → a finished state: finishedAt
     QString builderId; // → BUILDING: who runs it
-    QString failureReason; // → FAILED or CANCELED: why, for people
-    QString artifactPath;  // → SUCCEEDED: the artifact, relative to the data dir
+    QString failureReason;              // → FAILED or CANCELED: why, for people
+    QString artifactPath;               // → SUCCEEDED: the artifact, relative to the data dir
+    std::optional<BuildPlan> plan = {}; // → SUCCEEDED: replaces the build's deploy type and start command
+};
+
+struct AlertFilter {
+    QString applicationId;       // empty: any application
+    QString buildId;             // empty: any build
+    QString visibleToUserId;     // set: only alerts of applications this user owns
+    QList<AlertKind> kinds = {}; // empty: any kind
+    bool openOnly = false;       // only alerts nobody acknowledged yet
+};
+
+// One page of alerts, newest first (openedAt, then id, both descending), continuing after the last alert of
+// the previous page (null and empty: from the newest).
+struct AlertPageQuery {
+    int limit = 100;
+    QDateTime afterOpenedAt;
+    QString afterId;
 };
 
 // What the scheduler weighs about an owner besides their queued builds.
@@ -142,6 +160,9 @@ public:
     // so they never conflict with an owner's edit. NotFound when the application is missing.
     virtual void setApplicationCommit(const QString &applicationId, const QString &commit) = 0;
     virtual void setApplicationCurrentBuild(const QString &applicationId, const QString &buildId) = 0;
+    // A rollback's pin (empty: none). setApplicationCommit clears it when the commit changes, and so does
+    // updateApplication when the config hash changes.
+    virtual void setApplicationPinnedBuild(const QString &applicationId, const QString &buildId) = 0;
 
     // Builds, each with its application's name. insertBuild stamps version 1 and, where queuedAt is null,
     // the current time; an application id that names no application is NotFound, a taken id AlreadyExists.
@@ -175,9 +196,21 @@ public:
     // scheduler took meanwhile is left alone.
     virtual QStringList cancelQueuedBuildsExcept(const QString &applicationId, const QString &keepBuildId,
                                                  const QString &reason, const QDateTime &at) = 0;
+    // For every application that has one: its newest SUCCEEDED build of its current commit and config hash
+    // (application id → build id). One read for the whole fleet, for deploy sync's periodic pass.
+    virtual QHash<QString, QString> deployableBuildIds() = 0;
     // Deletes every build of the application and returns them as they were, so the caller can remove
     // their artifacts (artifactPath) and logs (id).
     virtual QList<Build> deleteBuildsOfApplication(const QString &applicationId) = 0;
+
+    // Alerts, each with its application's name and its acknowledger's name. They go with their application.
+    // Inserting one for a missing application is NotFound.
+    virtual void insertAlert(const Alert &alert) = 0;
+    virtual std::optional<Alert> findAlertById(const QString &id) = 0;
+    virtual QList<Alert> listAlerts(const AlertFilter &filter, const AlertPageQuery &page) = 0;
+    // Marks an open alert acknowledged by the user at `at` (null: now). False when it is missing or
+    // acknowledged already.
+    virtual bool acknowledgeAlert(const QString &id, const QString &userId, const QDateTime &at) = 0;
 
     // Names of the repositories and applications whose only owner is this user, sorted.
     virtual QStringList repositoriesOwnedOnlyBy(const QString &userId) = 0;
