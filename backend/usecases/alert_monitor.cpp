@@ -94,6 +94,17 @@ AlertMonitor::AlertMonitor(domain::Store &store, EventHub &events, domain::Notif
 void AlertMonitor::instanceExited(const domain::InstanceStatus &status, const domain::InstanceExit &exit)
 {
     const QString &applicationId = status.applicationId;
+    const QString lastExit = describeExit(exit);
+    if (exit.outOfMemory) {
+        bestEffort(applicationId, "opening an out-of-memory alert", [&] {
+            openAlert(applicationId, status.buildId, domain::AlertKind::OutOfMemory,
+                      QStringLiteral("killed: %1").arg(lastExit));
+        });
+    }
+    // Only exits that lead to a restart make a restart loop: an instance killed for never getting healthy is
+    // a failed deploy, told by the controller.
+    if (!exit.willRestart)
+        return;
     int exits = 0;
     bool stop = false;
     {
@@ -105,14 +116,7 @@ void AlertMonitor::instanceExited(const domain::InstanceStatus &status, const do
             m_history.forget(applicationId, status.buildId);
     }
 
-    const QString lastExit = describeExit(exit);
     const auto window = QString::number(m_policy.restartLoopWindow.count());
-    if (exit.outOfMemory) {
-        bestEffort(applicationId, "opening an out-of-memory alert", [&] {
-            openAlert(applicationId, status.buildId, domain::AlertKind::OutOfMemory,
-                      QStringLiteral("killed: %1").arg(lastExit));
-        });
-    }
     // Stopping it is a restart loop too, also where the policy stops before it alerts.
     if (reached(exits, m_policy.restartLoopCount) || stop) {
         bestEffort(applicationId, "opening a restart-loop alert", [&] {

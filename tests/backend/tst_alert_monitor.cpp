@@ -135,6 +135,20 @@ private slots:
         QVERIFY(m_observer->changed.isEmpty());
     }
 
+    void exitsWithoutARestartAreNoRestartLoop()
+    {
+        AlertMonitor &monitor = makeMonitor({2, 300s, 3});
+        InstanceExit unhealthy;
+        unhealthy.signal = 9;
+        unhealthy.detail = QStringLiteral("not healthy after 60 s");
+        for (int i = 0; i < 5; ++i)
+            monitor.instanceExited(statusOf(m_buildId), unhealthy);
+
+        QVERIFY(alerts().isEmpty());
+        QVERIFY(m_observer->changed.isEmpty());
+        QVERIFY(m_store->findApplicationById(m_blog.id)->running);
+    }
+
     void anAcknowledgedAlertLetsTheNextOneOpen()
     {
         AlertMonitor &monitor = makeMonitor({2, 300s, 0});
