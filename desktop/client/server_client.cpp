@@ -1,13 +1,14 @@
 #include "client/server_client.h"
 
+#include "client/connection_channel.h"
+#include "client/in_flight_call.h"
 #include "vitrine/v1/applications.grpc.pb.h"
 #include "vitrine/v1/system.grpc.pb.h"
 
 #include <grpcpp/grpcpp.h>
 
+#include <QDateTime>
 #include <QMetaObject>
-#include <QMutex>
-#include <QMutexLocker>
 
 #include <chrono>
 #include <optional>
@@ -15,40 +16,6 @@
 #include <utility>
 
 namespace vitrine::desktop {
-
-// The call a worker is making, so that the client's destructor can cancel it instead of waiting for its
-// deadline.
-class InFlightCall {
-public:
-    // Makes the call with `context`, unless the client is closing: then CANCELLED without calling.
-    template<typename Call>
-    grpc::Status run(grpc::ClientContext &context, Call &&call)
-    {
-        {
-            QMutexLocker lock(&m_mutex);
-            if (m_cancelled)
-                return grpc::Status(grpc::StatusCode::CANCELLED, "the client is closing");
-            m_context = &context;
-        }
-        grpc::Status status = call();
-        QMutexLocker lock(&m_mutex);
-        m_context = nullptr;
-        return status;
-    }
-
-    void cancel()
-    {
-        QMutexLocker lock(&m_mutex);
-        m_cancelled = true;
-        if (m_context)
-            m_context->TryCancel();
-    }
-
-private:
-    QMutex m_mutex;
-    grpc::ClientContext *m_context = nullptr;
-    bool m_cancelled = false;
-};
 
 namespace {
 
@@ -67,28 +34,6 @@ void prepare(grpc::ClientContext &context, const ConnectionSettings &settings)
 {
     context.AddMetadata("authorization", "Bearer " + settings.token.toStdString());
     context.set_deadline(std::chrono::system_clock::now() + settings.callTimeout);
-}
-
-QString describeFailure(const grpc::Status &status, const ConnectionSettings &settings)
-{
-    const QString detail = QString::fromStdString(status.error_message());
-    switch (status.error_code()) {
-    case grpc::StatusCode::UNAVAILABLE:
-        return ServerClient::tr("Cannot reach %1. Is vitrine-server running there? (%2)")
-            .arg(settings.serverAddress, detail);
-    case grpc::StatusCode::DEADLINE_EXCEEDED: {
-        const auto seconds = std::chrono::ceil<std::chrono::seconds>(settings.callTimeout).count();
-        return ServerClient::tr("%1 did not answer within %2 s.").arg(settings.serverAddress).arg(seconds);
-    }
-    case grpc::StatusCode::UNAUTHENTICATED:
-        return ServerClient::tr("The server refused the token: %1").arg(detail);
-    default:
-        // The server's messages are written for the user (they name the field or the object).
-        if (!detail.isEmpty())
-            return detail;
-        return ServerClient::tr("The server answered with error code %1.")
-            .arg(static_cast<int>(status.error_code()));
-    }
 }
 
 // Spelled as vitrinectl's --type.
@@ -130,6 +75,26 @@ ApplicationSummary toSummary(const pb::Application &application)
         summary.websites.append(websiteText(website));
     for (const std::string &owner : application.owners())
         summary.owners.append(QString::fromStdString(owner));
+    summary.id = QString::fromStdString(application.id());
+    switch (application.deploy_type()) {
+    case pb::DEPLOY_TYPE_STATIC:
+        summary.deployType = DeployType::Static;
+        break;
+    case pb::DEPLOY_TYPE_RUNTIME:
+        summary.deployType = DeployType::Runtime;
+        break;
+    default:
+        break;
+    }
+    summary.running = application.running();
+    summary.runtimeState = QString::fromStdString(application.runtime_state());
+    summary.restartCount = application.restart_count();
+    summary.currentBuildId = QString::fromStdString(application.current_build_id());
+    summary.stoppedReason = QString::fromStdString(application.stopped_reason());
+    if (application.has_updated_at())
+        summary.lastChange = QDateTime::fromMSecsSinceEpoch(application.updated_at().seconds() * 1000 +
+                                                                application.updated_at().nanos() / 1'000'000,
+                                                            Qt::UTC);
     return summary;
 }
 
@@ -143,20 +108,17 @@ ServerInfo toServerInfo(const pb::SystemInfo &info)
     };
 }
 
-// Plaintext: the server allows it on loopback, where this minimal client talks to it. TLS comes with the
-// desktop's own issue.
-std::shared_ptr<grpc::Channel> openChannel(const ConnectionSettings &settings)
-{
-    return grpc::CreateChannel(settings.serverAddress.toStdString(), grpc::InsecureChannelCredentials());
-}
-
 // Blocks for up to one call timeout per call: run it on a worker thread only.
 RefreshResult fetchOverview(const ConnectionSettings &settings, const std::shared_ptr<grpc::Channel> &channel,
-                            InFlightCall &inFlight)
+                            const QString &channelError, InFlightCall &inFlight)
 {
     RefreshResult result;
     if (settings.token.isEmpty()) {
         result.error = ServerClient::tr("No token: set VITRINE_TOKEN or start with --token.");
+        return result;
+    }
+    if (!channel) {
+        result.error = channelError;
         return result;
     }
 
@@ -168,7 +130,7 @@ RefreshResult fetchOverview(const ConnectionSettings &settings, const std::share
         const grpc::Status status = inFlight.run(
             context, [&] { return system->GetSystemInfo(&context, pb::GetSystemInfoRequest(), &reply); });
         if (!status.ok()) {
-            result.error = describeFailure(status, settings);
+            result.error = describeCallFailure(status, settings);
             return result;
         }
         result.serverInfo = toServerInfo(reply);
@@ -187,7 +149,7 @@ RefreshResult fetchOverview(const ConnectionSettings &settings, const std::share
         const grpc::Status status =
             inFlight.run(context, [&] { return applications->ListApplications(&context, request, &reply); });
         if (!status.ok()) {
-            result.error = describeFailure(status, settings);
+            result.error = describeCallFailure(status, settings);
             return result;
         }
         for (const pb::Application &application : reply.applications())
@@ -203,7 +165,6 @@ RefreshResult fetchOverview(const ConnectionSettings &settings, const std::share
 ServerClient::ServerClient(ConnectionSettings settings, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
-    , m_channel(openChannel(m_settings))
     , m_inFlight(std::make_unique<InFlightCall>())
 {
     // One worker: a later refresh never overtakes an earlier one.
@@ -220,7 +181,9 @@ ServerClient::~ServerClient()
 void ServerClient::refresh()
 {
     m_workers.start([this] {
-        RefreshResult result = fetchOverview(m_settings, m_channel, *m_inFlight);
+        if (!m_channel && m_channelError.isEmpty())
+            m_channel = openChannel(m_settings, &m_channelError);
+        RefreshResult result = fetchOverview(m_settings, m_channel, m_channelError, *m_inFlight);
         // Back on the client's thread; the destructor waits for this worker, so `this` is still alive here,
         // and an invocation still queued when the client goes is dropped with it.
         QMetaObject::invokeMethod(

@@ -54,7 +54,9 @@ signals:
 
 private:
     const ConnectionSettings m_settings;
-    const std::shared_ptr<grpc::Channel> m_channel;
+    // Opened by the first refresh on the worker (TLS reads the CA file); only the worker touches them.
+    std::shared_ptr<grpc::Channel> m_channel;
+    QString m_channelError;
     const std::unique_ptr<InFlightCall> m_inFlight;
     QThreadPool m_workers;
 };
