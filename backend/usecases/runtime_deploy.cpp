@@ -96,11 +96,23 @@ void Controller::syncRuntimeDeploy(const domain::Application &application,
         if (!wanted || slot.sleeping) {
             stoppedNow = slot.serving.has_value() || slot.candidate.has_value();
             routesChanged = routesChanged || stoppedNow || slot.sleeping;
+            if (slot.sleeping && slot.serving) {
+                // Falling asleep: the route leads to the wake handler before the instance stops, so that a
+                // request on its way is served, or wakes the application, and never fails.
+                slot.retiring.append(*slot.serving);
+                slot.retireAt = now;
+                slot.retireAfterRoutes = ++m_routesRequested;
+            } else if (!slot.sleeping) {
+                slot.retiring.clear();
+            }
             slot.serving.reset();
             slot.servingUpstream.clear();
             slot.candidate.reset();
-            slot.retiring.clear();
             slot.restartRequested = false;
+            if (!slot.retiring.isEmpty() && m_routesApplied >= slot.retireAfterRoutes)
+                slot.retiring.clear();
+            if (!slot.retiring.isEmpty())
+                lookAgainIn = kRoutesCheckInterval;
         } else {
             const InstanceSpec wantedRun = instanceSpec(application, *target, releaseDirectory);
             const bool servingIsCurrent = slot.serving && sameRun(*slot.serving, wantedRun);
