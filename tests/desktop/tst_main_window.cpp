@@ -6,11 +6,14 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <QAbstractItemModelTester>
 #include <QAction>
 #include <QHeaderView>
 #include <QHostAddress>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -45,6 +48,8 @@ struct WindowParts {
     QLabel *state = nullptr;
     QTableView *table = nullptr;
     QAction *refresh = nullptr;
+    QLineEdit *search = nullptr;
+    QLabel *stream = nullptr;
 };
 
 WindowParts partsOf(const MainWindow &window)
@@ -52,7 +57,15 @@ WindowParts partsOf(const MainWindow &window)
     return {window.findChild<QLabel *>(QStringLiteral("serverLabel")),
             window.findChild<QLabel *>(QStringLiteral("connectionStateLabel")),
             window.findChild<QTableView *>(QStringLiteral("applicationsTable")),
-            window.findChild<QAction *>(QStringLiteral("refreshAction"))};
+            window.findChild<QAction *>(QStringLiteral("refreshAction")),
+            window.findChild<QLineEdit *>(QStringLiteral("applicationSearchField")),
+            window.findChild<QLabel *>(QStringLiteral("streamStatusLabel"))};
+}
+
+void prepareCall(grpc::ClientContext &context, const QString &token)
+{
+    context.AddMetadata("authorization", "Bearer " + token.toStdString());
+    context.set_deadline(std::chrono::system_clock::now() + 30s);
 }
 
 // A repository and one application on it, created through the API as the owner of `token`.
@@ -60,10 +73,7 @@ grpc::Status createApplication(const QString &serverAddress, const QString &toke
                                const QString &repositoryPath, const std::string &name)
 {
     const auto channel = grpc::CreateChannel(serverAddress.toStdString(), grpc::InsecureChannelCredentials());
-    const auto prepare = [&](grpc::ClientContext &context) {
-        context.AddMetadata("authorization", "Bearer " + token.toStdString());
-        context.set_deadline(std::chrono::system_clock::now() + 30s);
-    };
+    const auto prepare = [&](grpc::ClientContext &context) { prepareCall(context, token); };
 
     grpc::ClientContext repositoryContext;
     prepare(repositoryContext);
@@ -88,6 +98,26 @@ grpc::Status createApplication(const QString &serverAddress, const QString &toke
         &applicationContext, applicationRequest, &application);
 }
 
+grpc::Status deleteApplication(const QString &serverAddress, const QString &token, const std::string &name)
+{
+    const auto channel = grpc::CreateChannel(serverAddress.toStdString(), grpc::InsecureChannelCredentials());
+    grpc::ClientContext context;
+    prepareCall(context, token);
+    vitrine::v1::DeleteApplicationRequest request;
+    request.set_application(name);
+    vitrine::v1::DeleteApplicationResponse response;
+    return vitrine::v1::ApplicationService::NewStub(channel)->DeleteApplication(&context, request, &response);
+}
+
+QStringList namesIn(const QAbstractItemModel &model)
+{
+    QStringList names;
+    for (int row = 0; row < model.rowCount(); ++row)
+        names.append(
+            model.index(row, static_cast<int>(ApplicationListModel::Column::Name)).data().toString());
+    return names;
+}
+
 } // namespace
 
 class MainWindowTest : public QObject {
@@ -96,6 +126,7 @@ class MainWindowTest : public QObject {
 private slots:
     void showsTheApplicationsTableBoundToItsModel();
     void showsTheCallersApplicationsFromARealServer();
+    void followsApplicationChangesLiveAndFiltersThem();
     void showsAnErrorWhenTheServerCannotBeUsed_data();
     void showsAnErrorWhenTheServerCannotBeUsed();
     void staysResponsiveWhileTheServerDoesNotAnswer();
@@ -109,11 +140,17 @@ void MainWindowTest::showsTheApplicationsTableBoundToItsModel()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
 
     const WindowParts parts = partsOf(window);
-    QVERIFY(parts.server && parts.state && parts.table && parts.refresh);
+    QVERIFY(parts.server && parts.state && parts.table && parts.refresh && parts.search && parts.stream);
     QVERIFY(parts.server->isVisible());
     QVERIFY(parts.server->text().contains(kRefusingServer));
     QVERIFY(parts.table->isVisible());
-    auto *model = qobject_cast<ApplicationListModel *>(parts.table->model());
+    QVERIFY(parts.search->isVisible());
+    QCOMPARE(parts.search->placeholderText(), QStringLiteral("Search apps"));
+    // The stream starts only after a refresh succeeded.
+    QVERIFY(parts.stream->text().isEmpty());
+    auto *filter = qobject_cast<QSortFilterProxyModel *>(parts.table->model());
+    QVERIFY(filter);
+    auto *model = qobject_cast<ApplicationListModel *>(filter->sourceModel());
     QVERIFY(model);
     QCOMPARE(parts.table->horizontalHeader()->count(), ApplicationListModel::kColumnCount);
 
@@ -158,6 +195,48 @@ void MainWindowTest::showsTheCallersApplicationsFromARealServer()
     QCOMPARE(cell(ApplicationListModel::Column::Websites), QStringLiteral("blog.localhost"));
     QCOMPARE(window.findChild<QLabel *>(QStringLiteral("applicationCountLabel"))->text(),
              QStringLiteral("Applications: 1"));
+}
+
+void MainWindowTest::followsApplicationChangesLiveAndFiltersThem()
+{
+    vitrine::tests::ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    QTemporaryDir repositoryDir;
+    QVERIFY(repositoryDir.isValid());
+    grpc::Status status =
+        createApplication(server.grpcAddress(), server.adminToken(), repositoryDir.path(), "blog");
+    QVERIFY2(status.ok(), status.error_message().c_str());
+
+    MainWindow window(settingsFor(server.grpcAddress(), server.adminToken()));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const WindowParts parts = partsOf(window);
+    QAbstractItemModel *model = parts.table->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    window.refresh();
+
+    QTRY_COMPARE_WITH_TIMEOUT(namesIn(*model), QStringList{QStringLiteral("blog")}, 30'000);
+    // A change made before the stream is live would reach the list only through a refresh.
+    QTRY_COMPARE_WITH_TIMEOUT(parts.stream->text(), QStringLiteral("Live updates: on"), 30'000);
+
+    status = createApplication(server.grpcAddress(), server.adminToken(), repositoryDir.path(), "shop");
+    QVERIFY2(status.ok(), status.error_message().c_str());
+    QTRY_COMPARE_WITH_TIMEOUT(namesIn(*model), (QStringList{QStringLiteral("blog"), QStringLiteral("shop")}),
+                              30'000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.findChild<QLabel *>(QStringLiteral("applicationCountLabel"))->text(),
+                              QStringLiteral("Applications: 2"), 30'000);
+
+    QTest::keyClicks(parts.search, QStringLiteral("SHO"));
+    QCOMPARE(namesIn(*model), QStringList{QStringLiteral("shop")});
+    parts.search->clear();
+    QCOMPARE(namesIn(*model), (QStringList{QStringLiteral("blog"), QStringLiteral("shop")}));
+
+    status = deleteApplication(server.grpcAddress(), server.adminToken(), "blog");
+    QVERIFY2(status.ok(), status.error_message().c_str());
+    QTRY_COMPARE_WITH_TIMEOUT(namesIn(*model), QStringList{QStringLiteral("shop")}, 30'000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.findChild<QLabel *>(QStringLiteral("applicationCountLabel"))->text(),
+                              QStringLiteral("Applications: 1"), 30'000);
 }
 
 void MainWindowTest::showsAnErrorWhenTheServerCannotBeUsed_data()
