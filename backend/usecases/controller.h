@@ -144,6 +144,9 @@ private:
         bool restartRequested = false;
         bool sleeping = false;
         QDateTime awakeSince; // idle time counts from here at the earliest
+        // As of the application's last deploy sync (every change of it triggers one): what sleep needs.
+        QString applicationName;
+        quint32 autoSleepSeconds = 0;
     };
 
     // repository_fetcher.cpp
@@ -168,7 +171,8 @@ private:
     // The route of a runtime application, if it has one now: its serving instance, or the wake handler.
     std::optional<QString> runtimeUpstream(const QString &applicationId, bool *wake);
     void putSleepingApplicationsToSleep();
-    void appendOutput(const QString &applicationId, const QString &text);
+    // A line of the application's output; a System line is the platform's own ("==> …").
+    void appendOutput(const QString &applicationId, domain::LogStream stream, const QString &text);
     void publishStateEvent(const domain::Application &application, domain::InstanceState state,
                            const QString &message);
 

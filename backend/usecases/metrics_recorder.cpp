@@ -20,8 +20,6 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcMetrics, "vitrine.metrics")
 
-constexpr int kInventoryPageSize = 500;
-
 qint64 millisecondsOf(std::chrono::milliseconds duration)
 {
     return duration.count();
@@ -273,8 +271,8 @@ struct MetricsRecorder::Sampler {
     void readInstances(domain::RuntimeBackend &backend, qint64 nowMs, ApplicationSamples &applications);
     // Adds the requests each application served since the last reading of the router (the first: none).
     void readRequests(domain::Router &router, domain::Store &store, ApplicationSamples &applications);
-    // Counts builds, and applications once per inventoryInterval, into platform.
-    void countPlatform(domain::Store &store, qint64 nowMs, std::chrono::seconds inventoryInterval);
+    // Counts applications and builds into platform.
+    void countPlatform(domain::Store &store);
     QString applicationIdOf(domain::Store &store, const QString &name);
 
     bool haveInstances = false;
@@ -284,9 +282,7 @@ struct MetricsRecorder::Sampler {
     QHash<QString, qint64> requestCounts;    // by application name: the router's count, as last read
     QHash<QString, QString> applicationIds;  // by application name; from the backend or the store
     QSet<QString> forgotten;                 // deleted applications whose instances may still be listed
-    qint64 inventoryMs = 0;                  // when applications were last counted
-    bool haveInventory = false;
-    PlatformMetrics platform; // as last counted, each part from the last reading that worked
+    PlatformMetrics platform;                // as last counted, each part from the last reading that worked
     SourceHealth backendHealth{"the runtime backend"};
     SourceHealth routerHealth{"the router's request counts"};
     SourceHealth storeHealth{"the store"};
@@ -385,8 +381,7 @@ void MetricsRecorder::Sampler::readRequests(domain::Router &router, domain::Stor
     haveRequests = true;
 }
 
-void MetricsRecorder::Sampler::countPlatform(domain::Store &store, qint64 nowMs,
-                                             std::chrono::seconds inventoryInterval)
+void MetricsRecorder::Sampler::countPlatform(domain::Store &store)
 {
     try {
         const int queued = int(store.listQueuedBuilds().size());
@@ -395,22 +390,7 @@ void MetricsRecorder::Sampler::countPlatform(domain::Store &store, qint64 nowMs,
             building += owner.building;
         platform.buildsQueued = queued;
         platform.buildsBuilding = building;
-
-        if (!haveInventory || nowMs - inventoryMs >= qint64(inventoryInterval.count()) * 1000) {
-            QMap<domain::DeployType, int> byDeployType;
-            domain::PageQuery page{kInventoryPageSize, {}};
-            for (;;) {
-                const QList<domain::Application> applications = store.listApplications({}, page);
-                for (const domain::Application &application : applications)
-                    ++byDeployType[application.deployType];
-                if (applications.size() < page.limit)
-                    break;
-                page.afterName = applications.constLast().name;
-            }
-            platform.applicationsByDeployType = byDeployType;
-            haveInventory = true;
-            inventoryMs = nowMs;
-        }
+        platform.applicationsByDeployType = store.countApplicationsByDeployType();
         platform.collected = true;
         storeHealth.succeeded();
     } catch (const std::exception &error) {
@@ -551,7 +531,7 @@ void MetricsRecorder::sampleNow()
     ApplicationSamples applications;
     sampler.readInstances(m_backend, nowMs, applications);
     sampler.readRequests(m_router, m_store, applications);
-    sampler.countPlatform(m_store, nowMs, m_options.inventoryInterval);
+    sampler.countPlatform(m_store);
 
     std::vector<std::shared_ptr<MetricsSubscriber>> toWake;
     {

@@ -55,8 +55,8 @@ struct ApplicationMetrics {
     qint64 requestsTotal = 0;
 };
 
-// The fleet as a whole, for Prometheus. Counted by the sampler (applications every inventoryInterval, the
-// rest every sample), so a scrape reads memory only.
+// The fleet as a whole, for Prometheus. Counted by the sampler at every sample, so a scrape reads memory
+// only.
 struct PlatformMetrics {
     bool collected = false; // false until the first sample counted anything
     QMap<domain::DeployType, int> applicationsByDeployType;
@@ -78,9 +78,8 @@ struct MetricsOptions {
     QList<MetricsTier> tiers = {
         {std::chrono::seconds(60), std::chrono::seconds(6 * 3600)},
         {std::chrono::seconds(600), std::chrono::seconds(3 * 86400)},
-    };                                          // finest first
-    std::chrono::seconds inventoryInterval{60}; // how often applications are counted by deploy type
-    std::function<QDateTime()> clock;           // null: the current UTC time; tests script it
+    };                                // finest first
+    std::function<QDateTime()> clock; // null: the current UTC time; tests script it
 };
 
 // What one poll() of a MetricsSubscription hands over.

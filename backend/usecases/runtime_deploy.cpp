@@ -81,6 +81,8 @@ void Controller::syncRuntimeDeploy(const domain::Application &application,
     {
         const std::lock_guard lock(m_runtimeMutex);
         RuntimeSlot &slot = m_runtimeSlots[application.id];
+        slot.applicationName = application.name;
+        slot.autoSleepSeconds = application.autoSleepSeconds;
         // An instance the backend no longer holds is gone for good.
         if (slot.serving && !statuses.contains(slot.serving->instanceId)) {
             slot.serving.reset();
@@ -179,8 +181,9 @@ void Controller::syncRuntimeDeploy(const domain::Application &application,
     }
 
     if (started) {
-        appendOutput(application.id, QStringLiteral("==> Starting build %1 (instance %2): %3")
-                                         .arg(target->id, started->instanceId, started->startCommand));
+        appendOutput(application.id, domain::LogStream::System,
+                     QStringLiteral("==> Starting build %1 (instance %2): %3")
+                         .arg(target->id, started->instanceId, started->startCommand));
     }
     m_runtime.converge(application.id, desired);
 
@@ -189,7 +192,8 @@ void Controller::syncRuntimeDeploy(const domain::Application &application,
         triggerRoutes();
     }
     if (switched) {
-        appendOutput(application.id, QStringLiteral("==> Build %1 is live").arg(target->id));
+        appendOutput(application.id, domain::LogStream::System,
+                     QStringLiteral("==> Build %1 is live").arg(target->id));
         if (target->id != application.currentBuildId) {
             m_store.setApplicationCurrentBuild(application.id, target->id);
             qCInfo(lcController).noquote() << application.name << "now serves build" << target->id;
@@ -207,7 +211,7 @@ void Controller::syncRuntimeDeploy(const domain::Application &application,
             QStringLiteral("build %1 did not become healthy: %2").arg(target->id, *failure);
         qCWarning(lcController).noquote() << application.name << "deploy failed:" << reason;
         appendOutput(
-            application.id,
+            application.id, domain::LogStream::System,
             QStringLiteral("==> Deploy failed: %1; the previous version keeps serving").arg(*failure));
         if (m_alerts)
             m_alerts->deployFailed(application.id, target->id, reason);
@@ -299,49 +303,52 @@ bool Controller::wakeApplication(const QString &applicationName)
 
 void Controller::putSleepingApplicationsToSleep()
 {
-    QHash<QString, QDateTime> awakeSince;
+    struct Awake {
+        QString applicationId;
+        QString applicationName;
+        quint32 autoSleepSeconds = 0;
+        QDateTime since;
+    };
+    QList<Awake> awake;
     {
         const std::lock_guard lock(m_runtimeMutex);
         for (auto slot = m_runtimeSlots.cbegin(); slot != m_runtimeSlots.cend(); ++slot) {
-            if (slot->serving && !slot->sleeping)
-                awakeSince.insert(slot.key(), slot->awakeSince);
+            if (slot->serving && !slot->sleeping && slot->autoSleepSeconds > 0)
+                awake.append({slot.key(), slot->applicationName, slot->autoSleepSeconds, slot->awakeSince});
         }
     }
-    if (awakeSince.isEmpty())
+    if (awake.isEmpty())
         return;
     const QHash<QString, domain::RequestActivity> activity = m_router.requestActivity();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (auto entry = awakeSince.cbegin(); entry != awakeSince.cend(); ++entry) {
-        const auto application = m_store.findApplicationById(entry.key());
-        if (!application || application->autoSleepSeconds == 0)
-            continue;
-        const QDateTime lastRequest = activity.value(application->name).lastRequestAt;
+    for (const Awake &application : std::as_const(awake)) {
+        const QDateTime lastRequest = activity.value(application.applicationName).lastRequestAt;
         const QDateTime lastActive =
-            std::max(lastRequest.isValid() ? lastRequest : entry.value(), entry.value());
-        if (lastActive.secsTo(now) < qint64(application->autoSleepSeconds))
+            lastRequest.isValid() ? std::max(lastRequest, application.since) : application.since;
+        if (lastActive.secsTo(now) < qint64(application.autoSleepSeconds))
             continue;
         {
             const std::lock_guard lock(m_runtimeMutex);
-            const auto slot = m_runtimeSlots.find(application->id);
+            const auto slot = m_runtimeSlots.find(application.applicationId);
             if (slot == m_runtimeSlots.end())
                 continue;
             slot->sleeping = true;
         }
-        qCInfo(lcController).noquote() << application->name << "goes to sleep after"
-                                       << application->autoSleepSeconds << "s without requests";
-        appendOutput(application->id,
+        qCInfo(lcController).noquote() << application.applicationName << "goes to sleep after"
+                                       << application.autoSleepSeconds << "s without requests";
+        appendOutput(application.applicationId, domain::LogStream::System,
                      QStringLiteral("==> Sleeping: no requests for %1 s; the next request wakes it")
-                         .arg(application->autoSleepSeconds));
-        m_deployLoop.trigger(application->id);
+                         .arg(application.autoSleepSeconds));
+        m_deployLoop.trigger(application.applicationId);
     }
 }
 
-void Controller::appendOutput(const QString &applicationId, const QString &text)
+void Controller::appendOutput(const QString &applicationId, domain::LogStream stream, const QString &text)
 {
     if (!m_output)
         return;
     try {
-        m_output->append(applicationId, domain::LogStream::System, text);
+        m_output->append(applicationId, stream, text);
     } catch (const std::exception &error) {
         qCWarning(lcController, "cannot write to the output of %s: %s", qPrintable(applicationId),
                   error.what());
@@ -365,14 +372,7 @@ void Controller::publishStateEvent(const domain::Application &application, domai
 void Controller::instanceOutput(const QString &applicationId, [[maybe_unused]] const QString &instanceId,
                                 domain::LogStream stream, const QString &text)
 {
-    if (!m_output)
-        return;
-    try {
-        m_output->append(applicationId, stream, text);
-    } catch (const std::exception &error) {
-        qCWarning(lcController, "cannot write to the output of %s: %s", qPrintable(applicationId),
-                  error.what());
-    }
+    appendOutput(applicationId, stream, text);
 }
 
 void Controller::instanceStateChanged(const InstanceStatus &status)
@@ -399,7 +399,7 @@ void Controller::instanceStateChanged(const InstanceStatus &status)
 
 void Controller::instanceExited(const InstanceStatus &status, const domain::InstanceExit &exit)
 {
-    appendOutput(status.applicationId,
+    appendOutput(status.applicationId, domain::LogStream::System,
                  QStringLiteral("==> Instance %1 exited: %2%3")
                      .arg(status.instanceId, exit.detail,
                           exit.willRestart ? QStringLiteral("; restarting") : QString()));

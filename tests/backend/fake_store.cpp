@@ -311,6 +311,14 @@ void FakeStore::setApplicationCurrentBuild(const QString &applicationId, const Q
     m_applications[applicationId].currentBuildId = buildId;
 }
 
+QMap<domain::DeployType, int> FakeStore::countApplicationsByDeployType()
+{
+    QMap<domain::DeployType, int> counts;
+    for (const domain::Application &application : std::as_const(m_applications))
+        ++counts[application.deployType];
+    return counts;
+}
+
 void FakeStore::setApplicationPinnedBuild(const QString &applicationId, const QString &buildId)
 {
     if (!m_applications.contains(applicationId))

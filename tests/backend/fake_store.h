@@ -59,6 +59,7 @@ public:
     void setApplicationCommit(const QString &applicationId, const QString &commit) override;
     void setApplicationCurrentBuild(const QString &applicationId, const QString &buildId) override;
     void setApplicationPinnedBuild(const QString &applicationId, const QString &buildId) override;
+    QMap<domain::DeployType, int> countApplicationsByDeployType() override;
 
     void insertBuild(const domain::Build &build) override;
     std::optional<domain::Build> findBuildById(const QString &id) override;

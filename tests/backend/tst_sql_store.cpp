@@ -259,6 +259,7 @@ private slots:
     void schedulerSeesQueuedAndRunningBuilds();
     void buildsWithoutHeartbeatAreStale();
     void deletingBuildsOfAnApplicationReturnsThem();
+    void countsApplicationsByDeployType();
     void alertsRoundTrip();
     void alertListsFilterAndLimit_data();
     void alertListsFilterAndLimit();
@@ -1538,6 +1539,25 @@ void TestSqlStore::deletingBuildsOfAnApplicationReturnsThem()
     // Deleting an application takes its builds along.
     store->deleteApplication(shop.id);
     QVERIFY(!store->findBuildById(kept.id));
+}
+
+void TestSqlStore::countsApplicationsByDeployType()
+{
+    const auto store = openFreshStore();
+    QVERIFY(store->countApplicationsByDeployType().isEmpty());
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const Application added = addApplication(*store, QStringLiteral("api"), site, {zoe.id});
+    addApplication(*store, QStringLiteral("docs"), site, {zoe.id});
+    Application api = *store->findApplicationById(added.id);
+    api.deployType = domain::DeployType::Runtime;
+    store->updateApplication(api);
+
+    const QMap<domain::DeployType, int> counts = store->countApplicationsByDeployType();
+    QCOMPARE(counts.value(domain::DeployType::Static), 2);
+    QCOMPARE(counts.value(domain::DeployType::Runtime), 1);
+    QCOMPARE(counts.size(), 2);
 }
 
 domain::Alert makeAlert(const Application &application, const QString &buildId, domain::AlertKind kind,

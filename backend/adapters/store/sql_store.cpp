@@ -1302,6 +1302,25 @@ void SqlStore::setApplicationCurrentBuild(const QString &applicationId, const QS
     });
 }
 
+QMap<domain::DeployType, int> SqlStore::countApplicationsByDeployType()
+{
+    return withConnection([&](SqlConnection &connection) {
+        QMap<domain::DeployType, int> counts;
+        Rows rows = connection.run(
+            QStringLiteral("SELECT deploy_type, COUNT(*) FROM applications GROUP BY deploy_type"));
+        while (rows.next()) {
+            const QString name = rows.value(0).toString();
+            const auto deployType = domain::deployTypeFromName(name);
+            if (!deployType)
+                throw domain::Error::internal(
+                    QStringLiteral("an application has an unknown deploy type '%1' in the database")
+                        .arg(name));
+            counts.insert(*deployType, rows.value(1).toInt());
+        }
+        return counts;
+    });
+}
+
 void SqlStore::setApplicationPinnedBuild(const QString &applicationId, const QString &buildId)
 {
     withConnection([&](SqlConnection &connection) {

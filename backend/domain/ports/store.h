@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -153,6 +154,8 @@ public:
     // auto-sleep, SPA fallback, config hash) if application.version still is the stored version, then
     // increments the version and sets updatedAt. currentCommit and currentBuildId are not written here.
     virtual void updateApplication(const Application &application) = 0;
+    // How many applications deploy each way; a deploy type no application has is absent.
+    virtual QMap<DeployType, int> countApplicationsByDeployType() = 0;
     // With its websites, env vars, ownerships and builds (delete the builds first with
     // deleteBuildsOfApplication to learn which artifacts and logs to remove).
     virtual void deleteApplication(const QString &id) = 0;
