@@ -24,21 +24,6 @@ QString cpuPercent(double cores)
     return QString::number(cores * 100, 'f', 1) + u'%';
 }
 
-// "812 KiB", "64.0 MiB", "1.2 GiB".
-QString memory(qint64 bytes)
-{
-    static const QStringList units{QStringLiteral("B"), QStringLiteral("KiB"), QStringLiteral("MiB"),
-                                   QStringLiteral("GiB"), QStringLiteral("TiB")};
-    double value = double(bytes);
-    qsizetype unit = 0;
-    while (value >= 1024 && unit + 1 < units.size()) {
-        value /= 1024;
-        ++unit;
-    }
-    return unit <= 1 ? QStringLiteral("%1 %2").arg(qint64(value)).arg(units[unit])
-                     : QStringLiteral("%1 %2").arg(value, 0, 'f', 1).arg(units[unit]);
-}
-
 QStringList header()
 {
     return {QStringLiteral("TIME"), QStringLiteral("CPU"), QStringLiteral("MEMORY"),
@@ -47,7 +32,7 @@ QStringList header()
 
 QStringList row(const v1::MetricsSample &sample)
 {
-    return {formatTime(sample.time()), cpuPercent(sample.cpu_cores()), memory(sample.memory_bytes()),
+    return {formatTime(sample.time()), cpuPercent(sample.cpu_cores()), formatBytes(sample.memory_bytes()),
             QString::number(sample.restarts()), QString::number(sample.requests())};
 }
 

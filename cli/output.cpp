@@ -136,6 +136,20 @@ QString formatTime(const google::protobuf::Timestamp &time)
         .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
+QString formatBytes(qint64 bytes)
+{
+    static const QStringList units{QStringLiteral("B"), QStringLiteral("KiB"), QStringLiteral("MiB"),
+                                   QStringLiteral("GiB"), QStringLiteral("TiB")};
+    double value = double(bytes);
+    qsizetype unit = 0;
+    while (value >= 1024 && unit + 1 < units.size()) {
+        value /= 1024;
+        ++unit;
+    }
+    return unit <= 1 ? QStringLiteral("%1 %2").arg(qint64(value)).arg(units[unit])
+                     : QStringLiteral("%1 %2").arg(value, 0, 'f', 1).arg(units[unit]);
+}
+
 QString joinedOrDash(const QStringList &items)
 {
     return items.isEmpty() ? QStringLiteral("-") : items.join(QStringLiteral(", "));

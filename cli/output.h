@@ -51,6 +51,8 @@ private:
 
 // Local time, "2024-05-01 13:45:07"; "-" for an unset timestamp.
 QString formatTime(const google::protobuf::Timestamp &time);
+// "812 KiB", "64.0 MiB", "1.2 GiB".
+QString formatBytes(qint64 bytes);
 // "a, b, c", or "-" for none.
 QString joinedOrDash(const QStringList &items);
 QStringList toQStringList(const google::protobuf::RepeatedPtrField<std::string> &items);

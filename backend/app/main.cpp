@@ -30,6 +30,7 @@
 #include "usecases/event_hub.h"
 #include "usecases/in_process_builder.h"
 #include "usecases/metrics_recorder.h"
+#include "usecases/platform_status.h"
 #include "usecases/remote_builder_pool.h"
 #include "usecases/repository_service.h"
 #include "usecases/runtime_log_hub.h"
@@ -287,21 +288,6 @@ int serve(const app::ServerConfig &config)
     usecases::WebhookService webhooks(
         *store, [&controller](const QString &repositoryId) { controller.repositoryPushed(repositoryId); });
 
-    adapters::grpc::GrpcServer grpcServer(
-        adapters::grpc::UseCases{auth, users, tokens, repositories, applications, builds},
-        adapters::grpc::SystemFacts{QStringLiteral(VITRINE_VERSION), QDateTime::currentDateTimeUtc(),
-                                    store->backendName(), config.allowLocalRepos});
-    grpcServer.serveRemoteBuilders(remoteBuilders);
-    grpcServer.serveRuntimeOutput(runtimeOutput);
-    grpcServer.serveMetrics(metrics);
-    grpcServer.serveAlerts(alerts);
-    int grpcPort = 0;
-    try {
-        grpcPort = grpcServer.start({config.grpcListen.toString(), config.tlsCertFile, config.tlsKeyFile});
-    } catch (const std::exception &error) {
-        throw StartupError(whatOf(error));
-    }
-
     adapters::http::HttpServer httpServer(*store, QStringLiteral(VITRINE_VERSION), &webhooks, &auth, &builds);
     httpServer.serveWakeRequests(controller);
     httpServer.serveMetrics(metrics, auth);
@@ -309,7 +295,29 @@ int serve(const app::ServerConfig &config)
     try {
         httpPort = httpServer.listen(config.httpListen.hostAddress(), config.httpListen.port);
     } catch (const std::exception &error) {
-        grpcServer.shutdown(std::chrono::milliseconds::zero());
+        throw StartupError(whatOf(error));
+    }
+
+    usecases::PlatformStatusOptions platformStatusOptions;
+    platformStatusOptions.dataDir = config.dataDir;
+    usecases::PlatformStatusService platformStatus(*store, executor, metrics, platformStatusOptions);
+    // After HTTP listens: SystemInfo tells clients where webhooks arrive, with the port HTTP bound.
+    adapters::grpc::GrpcServer grpcServer(
+        adapters::grpc::UseCases{auth, users, tokens, repositories, applications, builds},
+        adapters::grpc::SystemFacts{QStringLiteral(VITRINE_VERSION), QDateTime::currentDateTimeUtc(),
+                                    store->backendName(), config.allowLocalRepos,
+                                    config.webhookBaseUrl(httpPort), QStringLiteral("http"),
+                                    router->listenAddress().section(u':', -1).toUShort()});
+    grpcServer.serveRemoteBuilders(remoteBuilders);
+    grpcServer.serveRuntimeOutput(runtimeOutput);
+    grpcServer.serveMetrics(metrics);
+    grpcServer.serveAlerts(alerts);
+    grpcServer.servePlatformStatus(platformStatus);
+    int grpcPort = 0;
+    try {
+        grpcPort = grpcServer.start({config.grpcListen.toString(), config.tlsCertFile, config.tlsKeyFile});
+    } catch (const std::exception &error) {
+        httpServer.close();
         throw StartupError(whatOf(error));
     }
 

@@ -46,6 +46,16 @@ bool ListenAddress::isLoopback() const
     return hostAddress().isLoopback();
 }
 
+QString ServerConfig::webhookBaseUrl(quint16 boundHttpPort) const
+{
+    if (httpPublicUrl.isEmpty())
+        return QStringLiteral("http://%1/webhooks/").arg(httpListen.toString(boundHttpPort));
+    QString base = httpPublicUrl.toString(QUrl::FullyEncoded);
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    return base + QStringLiteral("/webhooks/");
+}
+
 QString runtimeName(RuntimeKind runtime)
 {
     switch (runtime) {
@@ -224,6 +234,17 @@ QUrl parseAdminUrl(const RawValue &value)
     return url;
 }
 
+// The base URL of the HTTP API as clients see it: http:// or https://, a host, maybe a port and a path.
+QUrl parsePublicUrl(const RawValue &value)
+{
+    const QUrl url(value.text, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty() ||
+        url.hasQuery() || url.hasFragment())
+        reject(value, QStringLiteral("is not an http:// or https:// URL without a query, such as "
+                                     "https://vitrine.example.com"));
+    return url;
+}
+
 // A program: a bare name is looked up in PATH when it runs, anything with a slash is a path.
 QString parseProgram(const RawValue &value)
 {
@@ -248,7 +269,7 @@ size_t parseChoice(const RawValue &value, const std::array<QStringView, N> &choi
     reject(value, QStringLiteral("is not one of: %1").arg(names.join(QStringLiteral(", "))));
 }
 
-const std::array<Setting, 29> kSettings = {{
+const std::array<Setting, 30> kSettings = {{
     {u"server", u"data_dir", u"VITRINE_DATA_DIR", u"data-dir", u"DIR",
      u"Keep the database, build artifacts and the admin token in DIR (default: ./data).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) { config.dataDir = parsePath(value); }},
@@ -283,6 +304,11 @@ const std::array<Setting, 29> kSettings = {{
     {u"http", u"listen", u"VITRINE_HTTP_LISTEN", u"http-listen", u"HOST:PORT",
      u"Serve HTTP (/healthz) on HOST:PORT (default: 127.0.0.1:8081).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) { config.httpListen = parseListenAddress(value); }},
+    {u"http", u"public_url", u"VITRINE_HTTP_PUBLIC_URL", u"", u"URL",
+     u"The HTTP API's address as forges and clients reach it, behind a proxy: webhooks go to URL/webhooks/ "
+     u"(default: http://HTTP_LISTEN).",
+     ValueType::Text,
+     [](ServerConfig &config, const RawValue &value) { config.httpPublicUrl = parsePublicUrl(value); }},
     {u"router", u"listen", u"VITRINE_ROUTER_LISTEN", u"router-listen", u"HOST:PORT",
      u"Serve the apps' websites on HOST:PORT (default: 127.0.0.1:8080).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) { config.routerListen = parseListenAddress(value); }},

@@ -53,6 +53,8 @@ struct NotificationTarget {
 struct ServerConfig {
     ListenAddress grpcListen{QStringLiteral("127.0.0.1"), 50051};
     ListenAddress httpListen{QStringLiteral("127.0.0.1"), 8081};
+    QUrl httpPublicUrl; // http or https; where clients and forges reach the HTTP API behind a proxy; empty:
+                        // none
     ListenAddress routerListen{QStringLiteral("127.0.0.1"), 8080};
     QString dataDir; // absolute
     QString
@@ -87,6 +89,9 @@ struct ServerConfig {
     int autoStopRestarts = 10; // restarts within the window that stop the app; 0: never
 
     bool grpcUsesTls() const { return !tlsCertFile.isEmpty(); }
+    // Where forges deliver webhooks, ending in "/webhooks/": under httpPublicUrl when set, else at the HTTP
+    // listen address with the port it bound.
+    QString webhookBaseUrl(quint16 boundHttpPort) const;
 };
 
 // What a command line asks vitrine-server to do.

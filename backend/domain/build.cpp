@@ -1,5 +1,6 @@
 #include "domain/build.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -52,6 +53,15 @@ bool canTransition(BuildState from, BuildState to)
         return false;
     }
     return false;
+}
+
+std::optional<qint64> nearestRankPercentile(const QList<qint64> &sortedValues, int percent)
+{
+    if (sortedValues.isEmpty())
+        return std::nullopt;
+    // The smallest value with at least `percent` % of the values at or below it: rank ceil(p/100 * n).
+    const qsizetype rank = (percent * sortedValues.size() + 99) / 100;
+    return sortedValues[std::clamp<qsizetype>(rank, 1, sortedValues.size()) - 1];
 }
 
 } // namespace vitrine::domain

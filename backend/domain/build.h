@@ -3,6 +3,7 @@
 #include "domain/application.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -54,5 +55,18 @@ struct Build {
     QDateTime heartbeatAt;
     qint64 version = 0;
 };
+
+// The builds that finished within a window: how many ended each way, and how long the succeeded and failed
+// ones ran from start to finish (nearest-rank percentiles; none when no such build finished).
+struct BuildFigures {
+    int succeeded = 0;
+    int failed = 0;
+    int canceled = 0;
+    std::optional<qint64> durationP50Ms;
+    std::optional<qint64> durationP90Ms;
+};
+
+// The nearest-rank `percent` percentile (1 to 100) of `sortedValues`, in ascending order; none when empty.
+std::optional<qint64> nearestRankPercentile(const QList<qint64> &sortedValues, int percent);
 
 } // namespace vitrine::domain

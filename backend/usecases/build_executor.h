@@ -2,9 +2,22 @@
 
 #include "domain/build.h"
 
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace vitrine::usecases {
+
+// One place builds run, for the admin console: the server's own slots or one remote builder.
+struct BuilderStatus {
+    QString id; // "local" for the server's own slots
+    QString name;
+    bool remote = false;
+    int slotCount = 0;
+    QStringList buildIds; // the builds it holds now, each taking a slot
+
+    int busySlots() const { return int(buildIds.size()); }
+};
 
 // Where the scheduler hands builds: the in-process builder slots today, remote builders later. The
 // scheduler has already won QUEUED→BUILDING for the build; from then on the executor owns it: it runs the
@@ -20,6 +33,8 @@ public:
     // Stops the build if this executor runs it: kills its process tree; the build settles as CANCELED.
     // Returns whether it was running here.
     virtual bool cancel(const QString &buildId) = 0;
+    // Where this executor runs builds, with the builds each place holds now.
+    virtual QList<BuilderStatus> builders() const = 0;
 };
 
 } // namespace vitrine::usecases

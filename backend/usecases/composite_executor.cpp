@@ -33,6 +33,14 @@ void CompositeExecutor::start(const domain::Build &build)
     chosen->start(build);
 }
 
+QList<BuilderStatus> CompositeExecutor::builders() const
+{
+    QList<BuilderStatus> all;
+    for (const BuildExecutor *executor : m_executors)
+        all << executor->builders();
+    return all;
+}
+
 bool CompositeExecutor::cancel(const QString &buildId)
 {
     for (BuildExecutor *executor : m_executors) {

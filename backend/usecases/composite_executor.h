@@ -17,6 +17,7 @@ public:
     // Throws FailedPrecondition when no executor has a free slot.
     void start(const domain::Build &build) override;
     bool cancel(const QString &buildId) override;
+    QList<BuilderStatus> builders() const override;
 
 private:
     const QList<BuildExecutor *> m_executors;

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QSysInfo>
 
 #include <algorithm>
 #include <atomic>
@@ -100,6 +101,15 @@ int InProcessBuilder::freeSlots() const
 {
     const std::lock_guard lock(m_mutex);
     return std::max(0, m_options.slotCount - int(m_jobs.size()));
+}
+
+QList<BuilderStatus> InProcessBuilder::builders() const
+{
+    BuilderStatus local{QStringLiteral("local"), QSysInfo::machineHostName(), false, m_options.slotCount, {}};
+    const std::lock_guard lock(m_mutex);
+    local.buildIds = m_jobs.keys();
+    local.buildIds.sort();
+    return {local};
 }
 
 void InProcessBuilder::start(const Build &build)

@@ -70,6 +70,8 @@ public:
     // Throws FailedPrecondition when no slot is free or the build is already held here.
     void start(const domain::Build &build) override;
     bool cancel(const QString &buildId) override;
+    // One entry, id "local", named after this machine.
+    QList<BuilderStatus> builders() const override;
 
 private:
     struct Job;

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 
+#include <algorithm>
 #include <exception>
 
 namespace vitrine::usecases {
@@ -44,6 +45,20 @@ int RemoteBuilderPool::freeSlots() const
     for (const Builder &builder : m_builders)
         free += std::max(0, builder.slotCount - int(builder.builds.size()));
     return free;
+}
+
+QList<BuilderStatus> RemoteBuilderPool::builders() const
+{
+    QList<BuilderStatus> builders;
+    const std::lock_guard lock(m_mutex);
+    for (auto it = m_builders.cbegin(); it != m_builders.cend(); ++it) {
+        QStringList buildIds = it->builds.keys();
+        buildIds.sort();
+        builders << BuilderStatus{it.key(), it->name, true, it->slotCount, buildIds};
+    }
+    std::sort(builders.begin(), builders.end(),
+              [](const BuilderStatus &a, const BuilderStatus &b) { return a.id < b.id; });
+    return builders;
 }
 
 void RemoteBuilderPool::start(const Build &build)

@@ -60,6 +60,7 @@ public:
     // Throws FailedPrecondition when no builder has a free slot.
     void start(const domain::Build &build) override;
     bool cancel(const QString &buildId) override;
+    QList<BuilderStatus> builders() const override;
 
     // A builder said hello; the link stays valid until detach(). Returns the builder's id for the calls
     // below. Throws a bad request for slots < 1.

@@ -469,6 +469,27 @@ QList<domain::Build> FakeStore::deleteBuildsOfApplication(const QString &applica
     return builds;
 }
 
+domain::BuildFigures FakeStore::buildFiguresSince(const QDateTime &since)
+{
+    domain::BuildFigures figures;
+    QList<qint64> durations;
+    for (const domain::Build &build : std::as_const(m_builds)) {
+        if (!domain::isFinished(build.state) || build.finishedAt < since)
+            continue;
+        if (build.state == domain::BuildState::Canceled) {
+            ++figures.canceled;
+            continue;
+        }
+        ++(build.state == domain::BuildState::Succeeded ? figures.succeeded : figures.failed);
+        if (build.startedAt.isValid())
+            durations << build.startedAt.msecsTo(build.finishedAt);
+    }
+    std::sort(durations.begin(), durations.end());
+    figures.durationP50Ms = domain::nearestRankPercentile(durations, 50);
+    figures.durationP90Ms = domain::nearestRankPercentile(durations, 90);
+    return figures;
+}
+
 QStringList FakeStore::repositoriesOwnedOnlyBy(const QString &userId)
 {
     QStringList names;
@@ -620,6 +641,12 @@ bool FakeStore::acknowledgeAlert(const QString &id, const QString &userId, const
     m_alerts[id].acknowledgedAt = at.isValid() ? at : QDateTime::currentDateTimeUtc();
     m_alerts[id].acknowledgedBy = userId;
     return true;
+}
+
+int FakeStore::countOpenAlerts()
+{
+    return int(std::count_if(m_alerts.cbegin(), m_alerts.cend(),
+                             [](const domain::Alert &alert) { return alert.isOpen(); }));
 }
 
 } // namespace vitrine::tests

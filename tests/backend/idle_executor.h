@@ -10,6 +10,7 @@ public:
     int freeSlots() const override { return 0; }
     void start(const domain::Build &) override {}
     bool cancel(const QString &) override { return false; }
+    QList<usecases::BuilderStatus> builders() const override { return {}; }
 };
 
 } // namespace vitrine::tests

@@ -30,6 +30,10 @@ public:
         cancelRequests.append(buildId);
         return running.contains(buildId);
     }
+    QList<usecases::BuilderStatus> builders() const override
+    {
+        return {{QStringLiteral("fake"), QStringLiteral("fake"), false, 1, running.values()}};
+    }
 };
 
 const QString kCommit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");

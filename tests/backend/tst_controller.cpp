@@ -45,6 +45,11 @@ public:
         m_canceled.append(buildId);
         return m_running.removeOne(buildId);
     }
+    QList<usecases::BuilderStatus> builders() const override
+    {
+        std::lock_guard lock(m_mutex);
+        return {{QStringLiteral("fake"), QStringLiteral("fake"), false, m_slots, m_running}};
+    }
 
     void setSlots(int count)
     {

@@ -31,6 +31,8 @@ private slots:
     void rejectsWithAClearMessage_data();
     void rejectsWithAClearMessage();
     void databasePasswordIsNeverShown();
+    void webhooksArriveAtThePublicUrl_data();
+    void webhooksArriveAtThePublicUrl();
     void helpListsEverySetting();
 
 private:
@@ -480,6 +482,18 @@ void TestServerConfig::rejectsWithAClearMessage_data()
         << QStringList() << useFile
         << QStringList{QStringLiteral("{file}:3:"), QStringLiteral("\"notifications[0].on_success\""),
                        QStringLiteral("include_successes")};
+    QTest::newRow("public URL without a scheme")
+        << QStringLiteral("[http]\npublic_url = \"vitrine.example.com\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:2: http.public_url"), QStringLiteral("vitrine.example.com"),
+                       QStringLiteral("http:// or https://")};
+    QTest::newRow("public URL over ftp")
+        << QString() << QStringList{QStringLiteral("VITRINE_HTTP_PUBLIC_URL=ftp://vitrine.example.com")}
+        << QStringList()
+        << QStringList{QStringLiteral("VITRINE_HTTP_PUBLIC_URL"), QStringLiteral("http:// or https://")};
+    QTest::newRow("public URL with a query")
+        << QString()
+        << QStringList{QStringLiteral("VITRINE_HTTP_PUBLIC_URL=https://vitrine.example.com/?a=1")}
+        << QStringList() << QStringList{QStringLiteral("VITRINE_HTTP_PUBLIC_URL"), QStringLiteral("query")};
     QTest::newRow("plaintext on every interface")
         << QString() << QStringList() << flag("--grpc-listen", "0.0.0.0:50051")
         << QStringList{QStringLiteral("0.0.0.0:50051"), QStringLiteral("tls_cert"),
@@ -520,6 +534,32 @@ void TestServerConfig::databasePasswordIsNeverShown()
              QStringLiteral("postgresql://vitrine@db:5432/vitrine"));
 }
 
+void TestServerConfig::webhooksArriveAtThePublicUrl_data()
+{
+    QTest::addColumn<QString>("toml");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("listen address, the port bound") << QStringLiteral("[http]\nlisten = \"127.0.0.1:0\"\n")
+                                                    << QStringLiteral("http://127.0.0.1:4242/webhooks/");
+    QTest::newRow("IPv6 listen address") << QStringLiteral("[http]\nlisten = \"[::1]:8081\"\n")
+                                         << QStringLiteral("http://[::1]:4242/webhooks/");
+    QTest::newRow("public URL") << QStringLiteral("[http]\npublic_url = \"https://vitrine.example.com\"\n")
+                                << QStringLiteral("https://vitrine.example.com/webhooks/");
+    QTest::newRow("public URL with a path and a slash")
+        << QStringLiteral("[http]\npublic_url = \"http://proxy.example:8000/vitrine/\"\n")
+        << QStringLiteral("http://proxy.example:8000/vitrine/webhooks/");
+}
+
+void TestServerConfig::webhooksArriveAtThePublicUrl()
+{
+    QFETCH(QString, toml);
+    QFETCH(QString, expected);
+
+    const ServerConfig config =
+        parse(toml, {}, {QStringLiteral("--config"), QStringLiteral("{file}")}).config;
+    QCOMPARE(config.webhookBaseUrl(4242), expected);
+}
+
 void TestServerConfig::helpListsEverySetting()
 {
     const Invocation help = parse({}, {}, {QStringLiteral("--help")});
@@ -528,7 +568,7 @@ void TestServerConfig::helpListsEverySetting()
          {"--grpc-listen", "--http-listen", "--router-listen", "--data-dir", "--database", "--runtime",
           "--allow-local-repos", "--config", "--log-level", "--log-format", "VITRINE_GRPC_TLS_CERT",
           "grpc.allow_plaintext", "--caddy-admin", "VITRINE_BUILDER_SLOTS",
-          "controller.poll_interval_seconds", "[[notifications]]"}) {
+          "controller.poll_interval_seconds", "[[notifications]]", "http.public_url"}) {
         QVERIFY2(help.text.contains(QString::fromUtf8(fragment)), fragment);
     }
     const Invocation version = parse({}, {}, {QStringLiteral("--version")});

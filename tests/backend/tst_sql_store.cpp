@@ -260,6 +260,7 @@ private slots:
     void buildsWithoutHeartbeatAreStale();
     void deletingBuildsOfAnApplicationReturnsThem();
     void countsApplicationsByDeployType();
+    void buildFiguresCountTheWindowOnly();
     void alertsRoundTrip();
     void alertListsFilterAndLimit_data();
     void alertListsFilterAndLimit();
@@ -1560,6 +1561,49 @@ void TestSqlStore::countsApplicationsByDeployType()
     QCOMPARE(counts.size(), 2);
 }
 
+void TestSqlStore::buildFiguresCountTheWindowOnly()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const QDateTime since = kCreated.addSecs(3600);
+    QCOMPARE(store->buildFiguresSince(since).succeeded, 0);
+    QVERIFY(!store->buildFiguresSince(since).durationP50Ms);
+
+    const auto at = [](const QDateTime &time) {
+        domain::BuildTransitionFields fields;
+        fields.at = time;
+        return fields;
+    };
+    // Each build starts at `since` + start and ends `seconds` later in that state (Queued: never starts).
+    const auto finish = [&](BuildState state, int start, int seconds) {
+        const Build build = addBuild(*store, blog, kCommitA, since.addSecs(start - 1));
+        const QDateTime startedAt = since.addSecs(start);
+        QVERIFY(store->transitionBuild(build.id, BuildState::Queued, BuildState::Building, at(startedAt)));
+        QVERIFY(
+            store->transitionBuild(build.id, BuildState::Building, state, at(startedAt.addSecs(seconds))));
+    };
+    finish(BuildState::Succeeded, -100, 60); // finished before the window
+    for (const int seconds : {10, 20, 30, 40, 50, 60, 70, 80})
+        finish(BuildState::Succeeded, 0, seconds);
+    finish(BuildState::Failed, 10, 90);
+    finish(BuildState::Failed, 10, 100);
+    finish(BuildState::Canceled, 5, 1000); // canceled builds count, but not in the durations
+    const Build waiting = addBuild(*store, blog, kCommitA, since);
+    QVERIFY(
+        store->transitionBuild(waiting.id, BuildState::Queued, BuildState::Canceled, at(since.addSecs(1))));
+    addBuild(*store, blog, kCommitA, since); // still queued
+
+    const domain::BuildFigures figures = store->buildFiguresSince(since);
+    QCOMPARE(figures.succeeded, 8);
+    QCOMPARE(figures.failed, 2);
+    QCOMPARE(figures.canceled, 2);
+    // Ten durations, 10 s to 100 s: the 5th and the 9th.
+    QCOMPARE(figures.durationP50Ms, std::optional<qint64>(50'000));
+    QCOMPARE(figures.durationP90Ms, std::optional<qint64>(90'000));
+}
+
 domain::Alert makeAlert(const Application &application, const QString &buildId, domain::AlertKind kind,
                         const QString &message, const QDateTime &openedAt)
 {
@@ -1749,6 +1793,7 @@ void TestSqlStore::alertListsFilterAndLimit()
     for (const domain::Alert &alert : store->listAlerts(filter, {limit, {}, {}}))
         got << alert.message;
     QCOMPARE(got, messages);
+    QCOMPARE(store->countOpenAlerts(), 3); // all but "blog oom"
 }
 
 QTEST_GUILESS_MAIN(TestSqlStore)

@@ -9,8 +9,6 @@
 #include "vitrine/v1/builds.grpc.pb.h"
 #include "vitrine/v1/events.grpc.pb.h"
 #include "vitrine/v1/repositories.grpc.pb.h"
-#include "vitrine/v1/tokens.grpc.pb.h"
-#include "vitrine/v1/users.grpc.pb.h"
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
@@ -36,6 +34,7 @@
 using namespace vitrine;
 using vitrine::tests::authorize;
 using vitrine::tests::call;
+using vitrine::tests::createMemberToken;
 using vitrine::tests::GitFixture;
 using vitrine::tests::ServerProcess;
 using vitrine::tests::str;
@@ -211,7 +210,6 @@ private slots:
     void busyRouterPortIsReported();
 
 private:
-    std::string createMember(const std::string &name);
     void createRepository(const std::string &token, const QString &name, const QString &url,
                           const QString &secret = {});
     void createApplication(const std::string &token, const QString &name, const QString &repository,
@@ -267,8 +265,8 @@ void TestPushToLive::initTestCase()
     QVERIFY2(m_server->start(&error), qUtf8Printable(error));
     m_channel = grpc::CreateChannel(str(m_server->grpcAddress()), grpc::InsecureChannelCredentials());
     m_admin = str(m_server->adminToken());
-    m_alice = createMember("alice");
-    m_bob = createMember("bob");
+    m_alice = createMemberToken(m_channel, m_admin, "alice");
+    m_bob = createMemberToken(m_channel, m_admin, "bob");
     QVERIFY(!m_alice.empty() && !m_bob.empty());
 }
 
@@ -280,22 +278,6 @@ void TestPushToLive::cleanupTestCase()
         QVERIFY2(m_server->output().contains(QStringLiteral("vitrine.server stopped")),
                  qUtf8Printable(m_server->output()));
     }
-}
-
-std::string TestPushToLive::createMember(const std::string &name)
-{
-    v1::CreateUserRequest user;
-    user.set_name(name);
-    v1::User created;
-    if (!call(m_channel, m_admin, &v1::UserService::Stub::CreateUser, user, &created).ok())
-        return {};
-    v1::CreateTokenRequest token;
-    token.set_user(name);
-    token.set_description("tst_push_to_live");
-    v1::CreateTokenResponse secret;
-    if (!call(m_channel, m_admin, &v1::TokenService::Stub::CreateToken, token, &secret).ok())
-        return {};
-    return secret.secret();
 }
 
 void TestPushToLive::createRepository(const std::string &token, const QString &name, const QString &url,

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "vitrine/v1/tokens.grpc.pb.h"
+#include "vitrine/v1/users.grpc.pb.h"
+
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
@@ -62,6 +65,25 @@ std::vector<Response> readStream(const std::string &token, int seconds, Start st
         received.push_back(response);
     reader->Finish();
     return received;
+}
+
+// Creates the member `name` and a token for them, as the admin; returns the token's secret, or an empty
+// string when either call failed.
+inline std::string createMemberToken(const std::shared_ptr<grpc::Channel> &channel,
+                                     const std::string &adminToken, const std::string &name)
+{
+    v1::CreateUserRequest user;
+    user.set_name(name);
+    v1::User created;
+    if (!call(channel, adminToken, &v1::UserService::Stub::CreateUser, user, &created).ok())
+        return {};
+    v1::CreateTokenRequest token;
+    token.set_user(name);
+    token.set_description("test");
+    v1::CreateTokenResponse secret;
+    if (!call(channel, adminToken, &v1::TokenService::Stub::CreateToken, token, &secret).ok())
+        return {};
+    return secret.secret();
 }
 
 } // namespace vitrine::tests

@@ -107,6 +107,11 @@ void GrpcServer::serveAlerts(usecases::AlertService &alerts)
     m_impl->alerts = std::make_unique<AlertGrpcService>(m_impl->auth, alerts);
 }
 
+void GrpcServer::servePlatformStatus(usecases::PlatformStatusService &status)
+{
+    m_impl->system.servePlatformStatus(status);
+}
+
 void GrpcServer::serveMetrics(usecases::MetricsRecorder &recorder)
 {
     m_impl->metrics = std::make_unique<MetricsGrpcService>(m_impl->auth, recorder);

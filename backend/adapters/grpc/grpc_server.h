@@ -5,6 +5,7 @@
 #include "usecases/auth_service.h"
 #include "usecases/build_service.h"
 #include "usecases/metrics_recorder.h"
+#include "usecases/platform_status.h"
 #include "usecases/remote_builder_pool.h"
 #include "usecases/repository_service.h"
 #include "usecases/runtime_log_hub.h"
@@ -25,6 +26,9 @@ struct SystemFacts {
     QDateTime startedAt;
     QString database; // "sqlite" or "postgresql"
     bool allowLocalRepos = false;
+    QString webhookBaseUrl; // "http://HOST:PORT/webhooks/" or [http] public_url's equivalent
+    QString siteScheme;     // how browsers reach the websites: "http" or "https"
+    quint16 sitePort = 0;   // the router's port; 0: the scheme's default
 };
 
 struct GrpcServerOptions {
@@ -57,6 +61,8 @@ public:
     void serveMetrics(usecases::MetricsRecorder &recorder);
     // Also serves vitrine.v1.AlertService. Call before start().
     void serveAlerts(usecases::AlertService &alerts);
+    // Answers SystemService.GetPlatformStatus from `status` (UNIMPLEMENTED without). Call before start().
+    void servePlatformStatus(usecases::PlatformStatusService &status);
 
     // Binds and starts serving on gRPC's own threads; returns the bound port. Throws std::runtime_error
     // with a message fit for the operator (naming the address) when the address cannot be bound (also

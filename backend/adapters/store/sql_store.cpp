@@ -1510,6 +1510,40 @@ QList<Build> SqlStore::deleteBuildsOfApplication(const QString &applicationId)
     });
 }
 
+domain::BuildFigures SqlStore::buildFiguresSince(const QDateTime &since)
+{
+    return inTransaction(TransactionKind::Read, [&](SqlConnection &connection) {
+        domain::BuildFigures figures;
+        Rows counts =
+            connection.run(QStringLiteral("SELECT state, COUNT(*) FROM builds "
+                                          "WHERE finished_at >= ? AND state IN (?, ?, ?) GROUP BY state"),
+                           {timestamp(since), stateValue(BuildState::Succeeded),
+                            stateValue(BuildState::Failed), stateValue(BuildState::Canceled)});
+        while (counts.next()) {
+            const int builds = counts.value(1).toInt();
+            const std::optional<BuildState> state = domain::buildStateFromName(counts.value(0).toString());
+            if (state == BuildState::Succeeded)
+                figures.succeeded = builds;
+            else if (state == BuildState::Failed)
+                figures.failed = builds;
+            else if (state == BuildState::Canceled)
+                figures.canceled = builds;
+        }
+        // A day holds few enough builds to sort their durations here: SQLite has no percentile function.
+        QList<qint64> durations;
+        Rows rows = connection.run(
+            QStringLiteral(
+                "SELECT finished_at - started_at FROM builds WHERE finished_at >= ? AND state IN (?, ?) "
+                "AND started_at IS NOT NULL ORDER BY 1"),
+            {timestamp(since), stateValue(BuildState::Succeeded), stateValue(BuildState::Failed)});
+        while (rows.next())
+            durations << rows.value(0).toLongLong();
+        figures.durationP50Ms = domain::nearestRankPercentile(durations, 50);
+        figures.durationP90Ms = domain::nearestRankPercentile(durations, 90);
+        return figures;
+    });
+}
+
 QHash<QString, QString> SqlStore::deployableBuildIds()
 {
     return withConnection([&](SqlConnection &connection) {
@@ -1584,6 +1618,13 @@ bool SqlStore::acknowledgeAlert(const QString &id, const QString &userId, const 
                            "WHERE id = ? AND acknowledged_at IS NULL"),
             {timestamp(at.isValid() ? at : QDateTime::currentDateTimeUtc()), text(userId), id});
         return rows.rowsAffected() > 0;
+    });
+}
+
+int SqlStore::countOpenAlerts()
+{
+    return withConnection([](SqlConnection &connection) {
+        return count(connection, QStringLiteral("SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NULL"));
     });
 }
 

@@ -93,6 +93,7 @@ public:
     QStringList cancelQueuedBuildsExcept(const QString &applicationId, const QString &keepBuildId,
                                          const QString &reason, const QDateTime &at) override;
     QList<domain::Build> deleteBuildsOfApplication(const QString &applicationId) override;
+    domain::BuildFigures buildFiguresSince(const QDateTime &since) override;
     QHash<QString, QString> deployableBuildIds() override;
 
     void insertAlert(const domain::Alert &alert) override;
@@ -100,6 +101,7 @@ public:
     QList<domain::Alert> listAlerts(const domain::AlertFilter &filter,
                                     const domain::AlertPageQuery &page) override;
     bool acknowledgeAlert(const QString &id, const QString &userId, const QDateTime &at) override;
+    int countOpenAlerts() override;
 
     QStringList repositoriesOwnedOnlyBy(const QString &userId) override;
     QStringList applicationsOwnedOnlyBy(const QString &userId) override;

@@ -205,6 +205,9 @@ public:
     // Deletes every build of the application and returns them as they were, so the caller can remove
     // their artifacts (artifactPath) and logs (id).
     virtual QList<Build> deleteBuildsOfApplication(const QString &applicationId) = 0;
+    // The builds that finished (SUCCEEDED, FAILED or CANCELED) at or after `since`; the durations count the
+    // succeeded and failed builds that had started.
+    virtual BuildFigures buildFiguresSince(const QDateTime &since) = 0;
 
     // Alerts, each with its application's name and its acknowledger's name. They go with their application.
     // Inserting one for a missing application is NotFound.
@@ -214,6 +217,8 @@ public:
     // Marks an open alert acknowledged by the user at `at` (null: now). False when it is missing or
     // acknowledged already.
     virtual bool acknowledgeAlert(const QString &id, const QString &userId, const QDateTime &at) = 0;
+    // How many alerts nobody acknowledged yet, of every application.
+    virtual int countOpenAlerts() = 0;
 
     // Names of the repositories and applications whose only owner is this user, sorted.
     virtual QStringList repositoriesOwnedOnlyBy(const QString &userId) = 0;
