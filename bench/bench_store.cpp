@@ -1,13 +1,16 @@
-// Fills a store with applications (websites, env vars, owners) and tokens, then times what the API does most:
-// inserting, listing every page, and looking up an application by name and a token by its secret's hash.
+// Fills a store with applications (websites, env vars, owners), their builds and tokens, then times what the
+// API does most: inserting, listing every page with each application's newest build, and looking up an
+// application by name and a token by its secret's hash.
 // Prints the figures; see README.md.
 
 #include "adapters/store/sql_store.h"
+#include "domain/build.h"
 #include "domain/ids.h"
 #include "domain/token.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QList>
@@ -26,6 +29,7 @@ constexpr int kRepositories = 100;
 constexpr int kTokens = 1000;
 constexpr int kLookups = 2000;
 constexpr int kPageSize = 100; // the API's default page
+constexpr int kBuildsPerApplication = 3;
 
 struct Latency {
     double meanUs = 0;
@@ -89,6 +93,24 @@ domain::Application benchApplication(int index, const QList<domain::User> &users
     application.ownerIds = {users[index % users.size()].id, users[(index + 1) % users.size()].id};
     application.configHash = QStringLiteral("%1").arg(index, 64, 16, QLatin1Char('0'));
     return application;
+}
+
+// The index-th build of the application, queued index minutes after the first.
+domain::Build benchBuild(const domain::Application &application, int index)
+{
+    static const QDateTime firstQueuedAt(QDate(2026, 11, 1), QTime(8, 0), Qt::UTC);
+    domain::Build build;
+    build.id = domain::newId(domain::idprefix::kBuild);
+    build.applicationId = application.id;
+    build.commit = QStringLiteral("%1").arg(index, 40, 16, QLatin1Char('0'));
+    build.configHash = application.configHash;
+    build.config = application.build;
+    build.env = application.env;
+    build.ownerKey = application.ownerIds.value(0);
+    build.deployType = application.deployType;
+    build.startCommand = application.build.startCommand;
+    build.queuedAt = firstQueuedAt.addSecs(60 * index);
+    return build;
 }
 
 } // namespace
@@ -155,13 +177,26 @@ int main(int argc, char *argv[])
 
         QElapsedTimer timer;
         timer.start();
+        QList<domain::Application> applications;
+        applications.reserve(applicationCount);
         const Latency insert = timeEach(applicationCount, [&](int i) {
-            store.insertApplication(benchApplication(i, users, repositories));
+            applications << benchApplication(i, users, repositories);
+            store.insertApplication(applications.last());
         });
         const double insertSeconds = double(timer.nsecsElapsed()) / 1e9;
         std::printf("%-34s %8.0f applications/s (%.2f s in all)\n", "insertApplication",
                     applicationCount / insertSeconds, insertSeconds);
         printLatency("insertApplication", insert);
+
+        timer.start();
+        for (int index = 0; index < kBuildsPerApplication; ++index) {
+            for (const domain::Application &application : applications)
+                store.insertBuild(benchBuild(application, index));
+        }
+        const double buildSeconds = double(timer.nsecsElapsed()) / 1e9;
+        std::printf("%-34s %8.0f builds/s (%d per application, %.2f s in all)\n", "insertBuild",
+                    applicationCount * kBuildsPerApplication / buildSeconds, kBuildsPerApplication,
+                    buildSeconds);
 
         // As the API pages: one more than the page, to learn whether another follows.
         timer.start();
@@ -169,6 +204,7 @@ int main(int argc, char *argv[])
         int listed = 0;
         domain::PageQuery page{kPageSize + 1, {}};
         QList<qint64> pageNanoseconds;
+        QList<qint64> latestBuildNanoseconds;
         QElapsedTimer pageTimer;
         for (;;) {
             pageTimer.start();
@@ -178,6 +214,15 @@ int main(int argc, char *argv[])
             const bool more = items.size() > kPageSize;
             items.resize(std::min<qsizetype>(items.size(), kPageSize));
             listed += int(items.size());
+            // The list RPC then reads the page's newest builds, in one statement.
+            QStringList ids;
+            for (const domain::Application &application : items)
+                ids << application.id;
+            pageTimer.start();
+            const QHash<QString, domain::Build> latest = store.latestBuilds(ids);
+            latestBuildNanoseconds << pageTimer.nsecsElapsed();
+            if (latest.size() != items.size())
+                qFatal("%d of %d applications have a newest build", int(latest.size()), int(items.size()));
             if (!more)
                 break;
             page.afterName = items.last().name;
@@ -187,9 +232,10 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "listing found %d applications, expected %d\n", listed, applicationCount);
             return 1;
         }
-        std::printf("%-34s %8.3f s for %d pages of %d\n", "listApplications, every page", listSeconds, pages,
-                    kPageSize);
+        std::printf("%-34s %8.3f s for %d pages of %d\n", "listApplications + latestBuilds", listSeconds,
+                    pages, kPageSize);
         printLatency("listApplications, one page", latencyOf(pageNanoseconds));
+        printLatency("latestBuilds, one page", latencyOf(latestBuildNanoseconds));
 
         auto *random = QRandomGenerator::global();
         printLatency("findApplicationByName", timeEach(kLookups, [&](int) {

@@ -233,6 +233,20 @@ QList<std::pair<QString, QString>> runtimeFields(const v1::Application &applicat
     return fields;
 }
 
+// The newest build as "ID STATE[: REASON], queued TIME"; "-" before the first build.
+QString latestBuildText(const v1::Application &application)
+{
+    if (application.latest_build_id().empty())
+        return QStringLiteral("-");
+    return QStringLiteral("%1 %2%3, queued %4")
+        .arg(QString::fromStdString(application.latest_build_id()),
+             QString::fromStdString(application.latest_build_state()),
+             application.latest_build_failure_reason().empty()
+                 ? QString()
+                 : QStringLiteral(": ") + QString::fromStdString(application.latest_build_failure_reason()),
+             formatTime(application.latest_build_queued_at()));
+}
+
 void printApplication(const v1::Application &application, OutputFormat format)
 {
     if (format == OutputFormat::Json) {
@@ -279,6 +293,7 @@ void printApplication(const v1::Application &application, OutputFormat format)
         {QStringLiteral("Config hash"), QString::fromStdString(application.config_hash())},
         {QStringLiteral("Commit"), textOrDash(application.current_commit())},
         {QStringLiteral("Serving build"), textOrDash(application.current_build_id())},
+        {QStringLiteral("Latest build"), latestBuildText(application)},
         {QStringLiteral("Pinned build"),
          application.pinned_build_id().empty()
              ? QStringLiteral("-")
@@ -324,14 +339,15 @@ void listApplications(const Invocation &invocation)
         return;
     }
     Table table({QStringLiteral("NAME"), QStringLiteral("REPO"), QStringLiteral("REF"),
-                 QStringLiteral("TYPE"), QStringLiteral("WEBSITES"), QStringLiteral("OWNERS")});
+                 QStringLiteral("TYPE"), QStringLiteral("BUILD"), QStringLiteral("WEBSITES"),
+                 QStringLiteral("OWNERS")});
     for (const v1::Application &application : response.applications())
-        table.addRow({QString::fromStdString(application.name()),
-                      QString::fromStdString(application.repository_name()),
-                      QString::fromStdString(application.ref()),
-                      choiceName(kBuildTypes, application.build().type()),
-                      joinedOrDash(websiteTexts(application, false)),
-                      joinedOrDash(toQStringList(application.owners()))});
+        table.addRow(
+            {QString::fromStdString(application.name()),
+             QString::fromStdString(application.repository_name()), QString::fromStdString(application.ref()),
+             choiceName(kBuildTypes, application.build().type()),
+             textOrDash(application.latest_build_state()), joinedOrDash(websiteTexts(application, false)),
+             joinedOrDash(toQStringList(application.owners()))});
     table.print();
 }
 

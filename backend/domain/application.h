@@ -47,6 +47,16 @@ struct Website {
 
 using EnvVars = QMap<QString, QString>; // sorted by key
 
+enum class BuildState; // defined in domain/build.h, which includes this header
+
+// An application's newest build in brief: what a list of applications shows of it.
+struct LatestBuild {
+    QString id;
+    BuildState state{};
+    QString failureReason; // FAILED or CANCELED: why, for people
+    QDateTime queuedAt;
+};
+
 struct Application {
     QString id;
     QString name;
@@ -81,6 +91,9 @@ struct Application {
     // Runtime deploys, as the controller sees them now; filled by the application service, never stored.
     QString runtimeState; // the serving instance's state name (domain::instanceStateName); empty: none
     int restartCount = 0; // its restarts after crashes
+    // Filled by the application service, never stored: the newest build, whatever its state; none before
+    // the first.
+    std::optional<LatestBuild> latestBuild;
     QDateTime createdAt;
     QDateTime updatedAt;
     qint64 version = 0; // optimistic concurrency: the store refuses an update from a stale copy

@@ -117,14 +117,29 @@ domain::Application ApplicationService::changed(const domain::Application &appli
     return application;
 }
 
-domain::Application ApplicationService::withRuntimeStatus(domain::Application application)
+QList<domain::Application> ApplicationService::withStatus(QList<domain::Application> applications)
 {
-    if (m_runtime && application.deployType == domain::DeployType::Runtime) {
-        const RuntimeStatus status = m_runtime->runtimeStatus(application.id);
-        application.runtimeState = domain::instanceStateName(status.state);
-        application.restartCount = status.restartCount;
+    QStringList ids;
+    for (const domain::Application &application : applications)
+        ids << application.id;
+    const QHash<QString, domain::Build> latestBuilds = m_store.latestBuilds(ids);
+    for (domain::Application &application : applications) {
+        if (m_runtime && application.deployType == domain::DeployType::Runtime) {
+            const RuntimeStatus status = m_runtime->runtimeStatus(application.id);
+            application.runtimeState = domain::instanceStateName(status.state);
+            application.restartCount = status.restartCount;
+        }
+        const auto latest = latestBuilds.constFind(application.id);
+        if (latest != latestBuilds.cend())
+            application.latestBuild =
+                domain::LatestBuild{latest->id, latest->state, latest->failureReason, latest->queuedAt};
     }
-    return application;
+    return applications;
+}
+
+domain::Application ApplicationService::withStatus(domain::Application application)
+{
+    return withStatus(QList{std::move(application)}).takeFirst();
 }
 
 domain::Application ApplicationService::create(const Caller &caller, const NewApplication &request)
@@ -167,12 +182,12 @@ domain::Application ApplicationService::create(const Caller &caller, const NewAp
     application.createdAt = access::nowUtc();
     application.updatedAt = application.createdAt;
     m_store.insertApplication(application);
-    return withRuntimeStatus(changed(access::requireApplication(m_store, application.id)));
+    return withStatus(changed(access::requireApplication(m_store, application.id)));
 }
 
 domain::Application ApplicationService::get(const Caller &caller, const QString &applicationRef)
 {
-    return withRuntimeStatus(access::requireVisibleApplication(m_store, caller, applicationRef));
+    return withStatus(access::requireVisibleApplication(m_store, caller, applicationRef));
 }
 
 Page<domain::Application> ApplicationService::list(const Caller &caller, const QString &ownerName,
@@ -189,10 +204,9 @@ Page<domain::Application> ApplicationService::list(const Caller &caller, const Q
                 QStringLiteral("repository %1 not found").arg(domain::quoted(repositoryRef)));
         filter.repositoryId = repository->id;
     }
-    QList<domain::Application> applications = m_store.listApplications(filter, query);
-    for (domain::Application &application : applications)
-        application = withRuntimeStatus(std::move(application));
-    return toPage(std::move(applications), query);
+    Page<domain::Application> applications = toPage(m_store.listApplications(filter, query), query);
+    applications.items = withStatus(std::move(applications.items));
+    return applications;
 }
 
 domain::Application ApplicationService::update(const Caller &caller, const QString &applicationRef,
@@ -211,7 +225,7 @@ domain::Application ApplicationService::update(const Caller &caller, const QStri
     validateRuntimeSettings(changes.healthCheckPath.value_or(QString()), changes.memoryLimitMb.value_or(0),
                             changes.cpuMillicores.value_or(0));
 
-    return withRuntimeStatus(changed(access::retryOnConflict(describe(applicationRef), [&] {
+    return withStatus(changed(access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         if (changes.ref)
             application.ref = *changes.ref;
@@ -267,7 +281,7 @@ domain::Application ApplicationService::setEnv(const Caller &caller, const QStri
                                                const domain::EnvVars &vars)
 {
     domain::validateEnvVars(QStringLiteral("env"), vars);
-    return withRuntimeStatus(changed(access::retryOnConflict(describe(applicationRef), [&] {
+    return withStatus(changed(access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         application.env.insert(vars);
         domain::validateCount(QStringLiteral("env"), application.env.size(), domain::kMaxEnvVars,
@@ -284,7 +298,7 @@ domain::Application ApplicationService::unsetEnv(const Caller &caller, const QSt
     domain::validateCount(QStringLiteral("keys"), keys.size(), domain::kMaxEnvVars, u"keys");
     for (qsizetype i = 0; i < keys.size(); ++i)
         domain::validateEnvKey(QStringLiteral("keys[%1]").arg(i), keys[i]);
-    return withRuntimeStatus(changed(access::retryOnConflict(describe(applicationRef), [&] {
+    return withStatus(changed(access::retryOnConflict(describe(applicationRef), [&] {
         domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
         for (qsizetype i = 0; i < keys.size(); ++i) {
             if (!application.env.contains(keys[i]))
@@ -317,7 +331,7 @@ domain::Application ApplicationService::setRunning(const Caller &caller, const Q
         });
     if (!updated)
         throw staticSite(applicationRef);
-    return withRuntimeStatus(changed(*updated));
+    return withStatus(changed(*updated));
 }
 
 domain::Application ApplicationService::start(const Caller &caller, const QString &applicationRef)
@@ -343,7 +357,7 @@ domain::Application ApplicationService::restart(const Caller &caller, const QStr
         throw Error::internal(QStringLiteral("the application service has no runtime control to restart %1")
                                   .arg(application.id));
     m_runtime->restartApplication(application.id);
-    return withRuntimeStatus(application);
+    return withStatus(application);
 }
 
 domain::Application ApplicationService::rollback(const Caller &caller, const QString &applicationRef,
@@ -372,7 +386,7 @@ domain::Application ApplicationService::rollback(const Caller &caller, const QSt
                                                  describe(applicationRef),
                                                  domain::deployTypeName(application.deployType)));
     m_store.setApplicationPinnedBuild(application.id, build->id);
-    return withRuntimeStatus(changed(access::requireApplication(m_store, application.id)));
+    return withStatus(changed(access::requireApplication(m_store, application.id)));
 }
 
 } // namespace vitrine::usecases

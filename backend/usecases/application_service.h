@@ -101,8 +101,10 @@ public:
 private:
     // Tells the observer, if any, and returns the application.
     domain::Application changed(const domain::Application &application);
-    // The application with its runtime state and restart count filled in.
-    domain::Application withRuntimeStatus(domain::Application application);
+    // The applications with what the store does not hold filled in: the runtime state and restart count,
+    // and the newest build (one store read for them all).
+    QList<domain::Application> withStatus(QList<domain::Application> applications);
+    domain::Application withStatus(domain::Application application);
     // Sets the running flag and clears the stop reason in a version-checked update; FailedPrecondition for a
     // static application.
     domain::Application setRunning(const Caller &caller, const QString &applicationRef, bool running);

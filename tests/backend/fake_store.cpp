@@ -589,6 +589,16 @@ QHash<QString, QString> FakeStore::deployableBuildIds()
     return buildIds;
 }
 
+QHash<QString, domain::Build> FakeStore::latestBuilds(const QStringList &applicationIds)
+{
+    QHash<QString, domain::Build> latest;
+    // Oldest first: a later build of the same application replaces an earlier one.
+    for (const domain::Build &build : buildsWhere(
+             [&](const domain::Build &build) { return applicationIds.contains(build.applicationId); }))
+        latest.insert(build.applicationId, build);
+    return latest;
+}
+
 void FakeStore::insertAlert(const domain::Alert &alert)
 {
     if (!m_applications.contains(alert.applicationId))

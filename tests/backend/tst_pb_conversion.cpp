@@ -34,6 +34,7 @@ private slots:
     void unspecifiedEnumsAreRefusedByField();
     void applicationsCarryTheirDeployState();
     void applicationsCarryTheirRuntimeSettingsAndState();
+    void applicationsCarryTheirLatestBuild();
 };
 
 void TestPbConversion::buildsRoundTrip()
@@ -189,6 +190,28 @@ void TestPbConversion::applicationsCarryTheirRuntimeSettingsAndState()
     QCOMPARE(toQString(message.pinned_build_id()), application.pinnedBuildId);
     QCOMPARE(toQString(message.runtime_state()), application.runtimeState);
     QCOMPARE(message.restart_count(), 5);
+}
+
+void TestPbConversion::applicationsCarryTheirLatestBuild()
+{
+    domain::Application application;
+    v1::Application message;
+    toPb(application, &message);
+    QVERIFY(message.latest_build_id().empty());
+    QVERIFY(message.latest_build_state().empty());
+    QVERIFY(!message.has_latest_build_queued_at());
+
+    const QDateTime queuedAt(QDate(2026, 11, 25), QTime(9, 15, 30, 250), Qt::UTC);
+    application.latestBuild =
+        domain::LatestBuild{QStringLiteral("bld_3"), domain::BuildState::Failed,
+                            QStringLiteral("build command exited with code 3"), queuedAt};
+    toPb(application, &message);
+    QCOMPARE(toQString(message.latest_build_id()), QStringLiteral("bld_3"));
+    // Spelled as the build events spell states.
+    QCOMPARE(toQString(message.latest_build_state()), QStringLiteral("failed"));
+    QCOMPARE(toQString(message.latest_build_failure_reason()), application.latestBuild->failureReason);
+    QCOMPARE(fromTimestamp(QStringLiteral("latest_build_queued_at"), message.latest_build_queued_at()),
+             queuedAt);
 }
 
 QTEST_GUILESS_MAIN(TestPbConversion)

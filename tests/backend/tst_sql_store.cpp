@@ -258,6 +258,7 @@ private slots:
     void newerBuildSupersedesQueuedOnes();
     void schedulerSeesQueuedAndRunningBuilds();
     void buildsWithoutHeartbeatAreStale();
+    void latestBuildsAreTheNewestOfEachApplication();
     void deletingBuildsOfAnApplicationReturnsThem();
     void countsApplicationsByDeployType();
     void buildFiguresCountTheWindowOnly();
@@ -1514,6 +1515,41 @@ void TestSqlStore::buildsWithoutHeartbeatAreStale()
                                    {now, {}, QStringLiteral("the builder stopped responding"), {}}));
     QVERIFY(!store->recordBuildHeartbeat(quiet.id, now));
     QVERIFY(store->listStaleBuilds(cutoff).isEmpty());
+}
+
+void TestSqlStore::latestBuildsAreTheNewestOfEachApplication()
+{
+    const auto store = openFreshStore();
+    const User zoe = addUser(*store, QStringLiteral("zoe"));
+    const Repository site = addRepository(*store, QStringLiteral("site"), {zoe.id});
+    const Application blog = addApplication(*store, QStringLiteral("blog"), site, {zoe.id});
+    const Application shop = addApplication(*store, QStringLiteral("shop"), site, {zoe.id});
+    const Application docs = addApplication(*store, QStringLiteral("docs"), site, {zoe.id});
+    const Application wiki = addApplication(*store, QStringLiteral("wiki"), site, {zoe.id});
+    addBuild(*store, blog, kCommitA, kCreated);
+    const Build failed = addBuild(*store, blog, kCommitB, kCreated.addSecs(10));
+    QVERIFY(store->transitionBuild(failed.id, BuildState::Queued, BuildState::Building, {}));
+    domain::BuildTransitionFields failure;
+    failure.failureReason = QStringLiteral("make: *** No rule to make target 'site'");
+    QVERIFY(store->transitionBuild(failed.id, BuildState::Building, BuildState::Failed, failure));
+    // Queued in the same instant: the greater id is the newer, as in the build lists.
+    for (const QString &id : {QStringLiteral("build-tie-2"), QStringLiteral("build-tie-1")}) {
+        Build tied = makeBuild(shop, kCommitA, kCreated);
+        tied.id = id;
+        store->insertBuild(tied);
+    }
+    addBuild(*store, wiki, kCommitA, kCreated);
+
+    const QHash<QString, Build> latest =
+        store->latestBuilds({blog.id, shop.id, docs.id, QStringLiteral("app-missing")});
+    QCOMPARE(latest.keys().size(), 2); // docs has no build; wiki was not asked for
+    QCOMPARE(latest.value(blog.id).id, failed.id);
+    QCOMPARE(latest.value(blog.id).state, BuildState::Failed);
+    QCOMPARE(latest.value(blog.id).failureReason, failure.failureReason);
+    QCOMPARE(latest.value(blog.id).queuedAt, kCreated.addSecs(10));
+    QCOMPARE(latest.value(blog.id).applicationName, QStringLiteral("blog"));
+    QCOMPARE(latest.value(shop.id).id, QStringLiteral("build-tie-2"));
+    QVERIFY(store->latestBuilds({}).isEmpty());
 }
 
 void TestSqlStore::deletingBuildsOfAnApplicationReturnsThem()

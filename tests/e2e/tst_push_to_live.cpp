@@ -420,6 +420,26 @@ void TestPushToLive::failedBuildIsReported()
     QTRY_VERIFY_WITH_TIMEOUT(notified(QString::fromStdString(buildId), QStringLiteral("failed")),
                              kLiveTimeoutMs);
     QVERIFY(siteOf(QStringLiteral("broken")).isEmpty());
+
+    // The application and the applications list tell of the failure without asking for the builds.
+    const std::string failureReason = firstBuildOf(QStringLiteral("broken"))->failure_reason();
+    v1::GetApplicationRequest get;
+    get.set_application("broken");
+    v1::Application shown;
+    VERIFY_OK(call(m_channel, m_alice, &v1::ApplicationService::Stub::GetApplication, get, &shown));
+    v1::ListApplicationsResponse listed;
+    VERIFY_OK(call(m_channel, m_alice, &v1::ApplicationService::Stub::ListApplications,
+                   v1::ListApplicationsRequest(), &listed));
+    const auto listedBroken =
+        std::find_if(listed.applications().begin(), listed.applications().end(),
+                     [](const v1::Application &application) { return application.name() == "broken"; });
+    QVERIFY(listedBroken != listed.applications().end());
+    for (const v1::Application &application : {shown, *listedBroken}) {
+        QCOMPARE(application.latest_build_id(), buildId);
+        QCOMPARE(application.latest_build_state(), "failed");
+        QCOMPARE(application.latest_build_failure_reason(), failureReason);
+        QVERIFY(application.has_latest_build_queued_at());
+    }
 }
 
 void TestPushToLive::logWatchersSeeEveryLine()

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -167,12 +168,15 @@ void TestVitrinectl::memberCreatesRepositoryAndApplication()
     QVERIFY2(shown.out.contains(QStringLiteral("alice-app")), shown.describe());
     QVERIFY2(shown.out.contains(QStringLiteral("alice-app.localhost")), shown.describe());
     QVERIFY2(shown.out.contains(QStringLiteral("make site")), shown.describe());
+    // The repository has no commit yet, so nothing was built.
+    QVERIFY2(shown.out.contains(QRegularExpression(QStringLiteral("Latest build: +-\\n"))), shown.describe());
 
     const CliResult listed = run({QStringLiteral("apps"), QStringLiteral("list")}, m_aliceToken);
     QVERIFY2(listed.exitCode == 0, listed.describe());
     const QStringList lines = listed.out.split(u'\n', Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), 2);
     QVERIFY(lines.at(0).startsWith(QStringLiteral("NAME")));
+    QVERIFY2(lines.at(0).contains(QStringLiteral("BUILD")), listed.describe());
     for (const QString &cell :
          {QStringLiteral("alice-app"), QStringLiteral("alice-site"), QStringLiteral("main"),
           QStringLiteral("static-cmd"), QStringLiteral("alice")})

@@ -385,6 +385,12 @@ void toPb(const domain::Application &application, v1::Application *out)
     out->set_pinned_build_id(toStd(application.pinnedBuildId));
     out->set_runtime_state(toStd(application.runtimeState));
     out->set_restart_count(application.restartCount);
+    if (application.latestBuild) {
+        out->set_latest_build_id(toStd(application.latestBuild->id));
+        out->set_latest_build_state(toStd(domain::buildStateName(application.latestBuild->state)));
+        out->set_latest_build_failure_reason(toStd(application.latestBuild->failureReason));
+        *out->mutable_latest_build_queued_at() = toTimestamp(application.latestBuild->queuedAt);
+    }
 }
 
 void toPb(const domain::EnvVars &env, Repeated<v1::EnvVar> *out)

@@ -1564,6 +1564,33 @@ QHash<QString, QString> SqlStore::deployableBuildIds()
     });
 }
 
+QHash<QString, Build> SqlStore::latestBuilds(const QStringList &applicationIds)
+{
+    if (applicationIds.isEmpty())
+        return QHash<QString, Build>();
+    return withConnection([&](SqlConnection &connection) {
+        QStringList placeholders;
+        QVariantList values;
+        for (const QString &applicationId : applicationIds) {
+            placeholders << QStringLiteral("?");
+            values << applicationId;
+        }
+        // One descent of builds_by_application per application, newest end first, instead of reading every
+        // build of the page's applications.
+        const QList<Build> builds = loadBuilds(
+            connection,
+            QStringLiteral("b.id IN (SELECT (SELECT x.id FROM builds x WHERE x.application_id = p.id "
+                           "ORDER BY x.queued_at DESC, x.id DESC LIMIT 1) "
+                           "FROM applications p WHERE p.id IN (%1))")
+                .arg(placeholders.join(QStringLiteral(", "))),
+            values);
+        QHash<QString, Build> latest;
+        for (const Build &build : builds)
+            latest.insert(build.applicationId, build);
+        return latest;
+    });
+}
+
 void SqlStore::insertAlert(const domain::Alert &alert)
 {
     inTransaction(TransactionKind::Write, [&](SqlConnection &connection) {

@@ -95,6 +95,7 @@ public:
     QList<domain::Build> deleteBuildsOfApplication(const QString &applicationId) override;
     domain::BuildFigures buildFiguresSince(const QDateTime &since) override;
     QHash<QString, QString> deployableBuildIds() override;
+    QHash<QString, domain::Build> latestBuilds(const QStringList &applicationIds) override;
 
     void insertAlert(const domain::Alert &alert) override;
     std::optional<domain::Alert> findAlertById(const QString &id) override;

@@ -202,6 +202,10 @@ public:
     // For every application that has one: its newest SUCCEEDED build of its current commit and config hash
     // (application id → build id). One read for the whole fleet, for deploy sync's periodic pass.
     virtual QHash<QString, QString> deployableBuildIds() = 0;
+    // Each given application's newest build in any state (queuedAt, then id, the greatest), by application
+    // id; an application without builds, or an id that names none, is absent. One read for a page of
+    // applications, whatever its size.
+    virtual QHash<QString, Build> latestBuilds(const QStringList &applicationIds) = 0;
     // Deletes every build of the application and returns them as they were, so the caller can remove
     // their artifacts (artifactPath) and logs (id).
     virtual QList<Build> deleteBuildsOfApplication(const QString &applicationId) = 0;
