@@ -19,7 +19,7 @@ readonly PACKAGES=(
     libqt6sql6-sqlite libqt6sql6-psql libqt6svg6
     libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
     libgit2-dev libarchive-dev libcurl4-openssl-dev libtomlplusplus-dev qtkeychain-qt6-dev
-    postgresql openssl libssl-dev caddy bubblewrap git python3
+    postgresql openssl libssl-dev caddy bubblewrap git python3 curl
 )
 
 # ccache keys on paths: relative to the checkout, a fresh clone elsewhere still hits the cache.
@@ -44,6 +44,8 @@ Usage: ./dev.sh COMMAND [ARGS...]
   build                  install, configure (preset "$PRESET") and build into build/$PRESET
   format                 clang-format every C++ source in place
   bench                  build, then run the benchmarks in build/$PRESET/bench
+  screenshots [DIR]      build, start a server with demo applications in a temporary dir, and save the
+                         desktop app's views there with `vitrine --screenshot` (default: docs/screenshots)
 EOF
 }
 
@@ -142,10 +144,11 @@ cmd_bench() {
     done
 }
 
-# The value of FIELD in the server's "ready" log line, text (field=value) or JSON ("field":"value").
+# The value of FIELD in the server's "ready" log line, text (field=value) or JSON ("field":"value"), read
+# from LOG (default: the log of `./dev.sh run`).
 ready_field() {
-    local field=$1 line
-    line=$(grep -m1 -E "$READY_LINE" "$SERVER_LOG") || return 0
+    local field=$1 log=${2:-$SERVER_LOG} line
+    line=$(grep -m1 -E "$READY_LINE" "$log") || return 0
     if [[ $line =~ (^|[\ \"])$field(=|\":\")([^\ \"]+) ]]; then
         printf '%s\n' "${BASH_REMATCH[3]}"
     fi
@@ -264,6 +267,93 @@ cmd_run() {
     return "$status"
 }
 
+# A git repository at DIR with the files given as NAME=CONTENT pairs, committed on main.
+demo_repository() {
+    local dir=$1 file
+    shift
+    mkdir -p "$dir"
+    for file in "$@"; do
+        printf '%s\n' "${file#*=}" >"$dir/${file%%=*}"
+    done
+    git -C "$dir" init -q -b main
+    git -C "$dir" add -A
+    git -C "$dir" -c user.name=Demo -c user.email=demo@example.invalid commit -q -m "First version"
+}
+
+# The pictures in the README: a server of its own on free ports in a temporary dir, a few demo applications
+# (a static site, a Python app taking requests, a build that fails), then every main view of the desktop app
+# saved by `vitrine --screenshot`. The desktop's settings go to the temporary dir too.
+cmd_screenshots() {
+    local out=${1:-$ROOT/docs/screenshots}
+    cmd_build
+    local work status=0
+    work=$(mktemp -d)
+    # The server goes when the script does, even when a step fails; then the temporary dir.
+    trap 'on_exit; rm -rf "'"$work"'"' EXIT
+    local log=$work/server.log cli=$BUILD_DIR/cli/vitrinectl
+    printf '[metrics]\ninterval_seconds = 1\n' >"$work/vitrine.toml"
+    "$BUILD_DIR/backend/app/vitrine-server" --config "$work/vitrine.toml" --allow-local-repos \
+        --data-dir "$work/data" --grpc-listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
+        --router-listen 127.0.0.1:0 2>"$log" &
+    SERVER_PID=$!
+    local waited=0
+    until grep -qE "$READY_LINE" "$log"; do
+        kill -0 "$SERVER_PID" 2>/dev/null && ((waited++ < 300)) || {
+            cat "$log" >&2
+            fail "the demo server did not get ready"
+        }
+        sleep 0.2
+    done
+    local router
+    router=$(dialable "$(ready_field router "$log")")
+    export VITRINE_SERVER VITRINE_TOKEN
+    VITRINE_SERVER=$(dialable "$(ready_field grpc "$log")")
+    VITRINE_TOKEN=$(<"$work/data/admin.token")
+
+    demo_repository "$work/repos/club-site" 'index.html=<h1>The club</h1>'
+    demo_repository "$work/repos/guestbook" 'app.py=import http.server, os
+class Guestbook(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"Sign the guestbook!\n")
+        print("served", self.path, flush=True)
+    def log_message(self, *args):
+        pass
+print("guestbook listening on", os.environ["PORT"], flush=True)
+http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Guestbook).serve_forever()'
+    demo_repository "$work/repos/docs" 'build.sh=echo "Rendering 12 pages"
+echo "\033[32mok\033[0m index.md"
+echo "docs/setup.md:14: error: unknown reference [install]" >&2
+exit 1'
+    "$cli" users create alice >/dev/null
+    local repo
+    for repo in club-site guestbook docs; do
+        "$cli" repos create "$repo" --url "$work/repos/$repo" >/dev/null
+    done
+    "$cli" apps create club-site --repo club-site --ref main --type static >/dev/null
+    "$cli" apps create guestbook --repo guestbook --ref main --type runtime-cmd --start-cmd 'python3 -u app.py' \
+        --env GREETING=hello --memory 128 --owner alice --owner admin >/dev/null
+    "$cli" apps create docs --repo docs --ref main --type static-cmd --build-cmd 'sh build.sh' --artifact site \
+        >/dev/null
+
+    # Requests for the guestbook's logs and charts, once it runs.
+    waited=0
+    until curl -fsS -H 'Host: guestbook.localhost' "http://$router/" >/dev/null 2>&1 || ((waited++ == 100)); do
+        sleep 0.3
+    done
+    local request
+    for request in $(seq 1 40); do
+        curl -fsS -H 'Host: guestbook.localhost' "http://$router/page/$request" >/dev/null 2>&1 || true
+        sleep 0.1
+    done
+
+    mkdir -p "$out"
+    XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/share QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen} \
+        "$BUILD_DIR/desktop/app/vitrine" --screenshot "$out" || status=$?
+    return "$status"
+}
+
 main() {
     local command=${1:-help}
     (($# == 0)) || shift
@@ -274,6 +364,7 @@ main() {
     build) cmd_build ;;
     format) cmd_format ;;
     bench) cmd_bench ;;
+    screenshots) cmd_screenshots "$@" ;;
     help | -h | --help) usage ;;
     *)
         printf "dev.sh: unknown command '%s'\n\n" "$command" >&2

@@ -1,5 +1,6 @@
 #include "client/build_log_stream.h"
 
+#include "client/pb_conversion.h"
 #include "vitrine/v1/builds.grpc.pb.h"
 
 #include <grpcpp/grpcpp.h>

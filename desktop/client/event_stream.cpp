@@ -1,5 +1,6 @@
 #include "client/event_stream.h"
 
+#include "client/pb_conversion.h"
 #include "vitrine/v1/events.grpc.pb.h"
 
 #include <grpcpp/grpcpp.h>
@@ -34,8 +35,7 @@ StreamedEvent toStreamedEvent(const v1::Event &event)
 {
     StreamedEvent streamed;
     streamed.seq = event.seq();
-    streamed.time = QDateTime::fromMSecsSinceEpoch(
-        event.time().seconds() * 1000 + event.time().nanos() / 1'000'000, Qt::UTC);
+    streamed.time = toDateTime(event.time());
     streamed.type = typeOf(event.type());
     streamed.applicationId = QString::fromStdString(event.application_id());
     streamed.applicationName = QString::fromStdString(event.application_name());

@@ -1,5 +1,6 @@
 #include "client/output_stream.h"
 
+#include "client/pb_conversion.h"
 #include "vitrine/v1/output.grpc.pb.h"
 
 #include <grpcpp/grpcpp.h>

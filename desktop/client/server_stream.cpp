@@ -1,7 +1,5 @@
 #include "client/server_stream.h"
 
-#include "vitrine/v1/builds.pb.h"
-
 #include <grpcpp/grpcpp.h>
 
 #include <QMetaObject>
@@ -257,27 +255,6 @@ ServerStream::CallEnd ServerStream::endOfReading(const grpc::Status &status, boo
     if (status.ok())
         return {.next = CallEnd::Next::RetryLater, .failure = endedEarly};
     return endOf(status);
-}
-
-StreamedLogLine ServerStream::toStreamedLogLine(const v1::LogLine &line)
-{
-    StreamedLogLine streamed;
-    streamed.seq = line.seq();
-    streamed.time = QDateTime::fromMSecsSinceEpoch(
-        line.time().seconds() * 1000 + line.time().nanos() / 1'000'000, Qt::UTC);
-    switch (line.stream()) {
-    case v1::LOG_STREAM_STDERR:
-        streamed.source = StreamedLogLine::Source::Stderr;
-        break;
-    case v1::LOG_STREAM_SYSTEM:
-        streamed.source = StreamedLogLine::Source::System;
-        break;
-    default:
-        streamed.source = StreamedLogLine::Source::Stdout;
-        break;
-    }
-    streamed.text = QString::fromStdString(line.text());
-    return streamed;
 }
 
 } // namespace vitrine::desktop

@@ -23,10 +23,6 @@ class ClientContext;
 class Status;
 } // namespace grpc
 
-namespace vitrine::v1 {
-class LogLine;
-} // namespace vitrine::v1
-
 namespace vitrine::desktop {
 
 // How a stream's connection stands, for the UI to show.
@@ -152,7 +148,6 @@ protected:
     // How a call read to its end goes on: as endOf() says, but a clean end is retried at once when the server
     // asked to resume (`fellBehind`), and later otherwise, for `endedEarly`.
     CallEnd endOfReading(const grpc::Status &status, bool fellBehind, const QString &endedEarly) const;
-    static StreamedLogLine toStreamedLogLine(const vitrine::v1::LogLine &line);
 
 private:
     void run();

@@ -51,6 +51,12 @@ void ApplicationListModel::setApplications(QList<ApplicationSummary> application
     endResetModel();
 }
 
+const ApplicationSummary *ApplicationListModel::application(const QString &id) const
+{
+    const auto row = m_rowById.constFind(id);
+    return row == m_rowById.cend() ? nullptr : &m_applications.at(*row);
+}
+
 void ApplicationListModel::updateApplication(ApplicationSummary application)
 {
     const auto existing = m_rowById.constFind(application.id);

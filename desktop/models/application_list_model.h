@@ -34,6 +34,8 @@ public:
     // Replaces every row: the list is always a complete answer from the server.
     void setApplications(QList<ApplicationSummary> applications);
     const QList<ApplicationSummary> &applications() const { return m_applications; }
+    // The row with this id, or null; valid until the model changes.
+    const ApplicationSummary *application(const QString &id) const;
 
     // Updates the row with the same id, or appends one: the answer to reloadRequested.
     void updateApplication(ApplicationSummary application);

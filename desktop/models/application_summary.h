@@ -47,7 +47,7 @@ struct ApplicationSummary {
     int restartCount = 0;
     QString currentBuildId{}; // the build being served; empty until the first deploy
     QString stoppedReason{};  // why the platform stopped the app; empty otherwise
-    // The newest build this client heard of (the application list does not carry builds: events fill it).
+    // The newest build: from the server's list, then kept current by events.
     QString latestBuildId{};
     BuildState latestBuildState = BuildState::None;
     QString latestBuildMessage{}; // a failed build's reason

@@ -1,3 +1,5 @@
+#include "client/connection_profiles.h"
+#include "grpc_calls.h"
 #include "models/application_list_model.h"
 #include "server_process.h"
 #include "views/main_window.h"
@@ -14,6 +16,9 @@
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -24,6 +29,7 @@
 
 using vitrine::desktop::ApplicationListModel;
 using vitrine::desktop::ApplicationSummary;
+using vitrine::desktop::ConnectionProfileStore;
 using vitrine::desktop::ConnectionSettings;
 using vitrine::desktop::MainWindow;
 
@@ -42,6 +48,13 @@ ConnectionSettings settingsFor(const QString &serverAddress,
     settings.token = token;
     return settings;
 }
+
+// A main window with a profile store of its own (QSettings in test mode, tokens in a temporary folder).
+struct TestWindow {
+    QTemporaryDir tokens;
+    ConnectionProfileStore profiles{tokens.path()};
+    MainWindow window{profiles};
+};
 
 struct WindowParts {
     QLabel *server = nullptr;
@@ -124,7 +137,9 @@ class MainWindowTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void showsTheApplicationsTableBoundToItsModel();
+    void showsTheAdminConsoleToAdminsOnly();
     void showsTheCallersApplicationsFromARealServer();
     void followsApplicationChangesLiveAndFiltersThem();
     void showsAnErrorWhenTheServerCannotBeUsed_data();
@@ -133,9 +148,61 @@ private slots:
     void closesPromptlyWhileACallIsInFlight();
 };
 
+void MainWindowTest::initTestCase()
+{
+    // The profiles' QSettings go to a test location, not the user's.
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void MainWindowTest::showsTheAdminConsoleToAdminsOnly()
+{
+    vitrine::tests::ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    const auto channel =
+        grpc::CreateChannel(server.grpcAddress().toStdString(), grpc::InsecureChannelCredentials());
+    const std::string memberToken =
+        vitrine::tests::createMemberToken(channel, server.adminToken().toStdString(), "alice");
+    QVERIFY(!memberToken.empty());
+    QTemporaryDir repositoryDir;
+    QVERIFY(repositoryDir.isValid());
+    VERIFY_OK(
+        createApplication(server.grpcAddress(), server.adminToken(), repositoryDir.path(), "admins-blog"));
+
+    const auto tabTitles = [](const MainWindow &window) {
+        QStringList titles;
+        for (int index = 0; index < window.tabs()->count(); ++index)
+            titles.append(window.tabs()->tabText(index));
+        return titles;
+    };
+
+    TestWindow member;
+    member.window.connectTo(settingsFor(server.grpcAddress(), QString::fromStdString(memberToken)), {});
+    QSignalSpy memberRefreshed(&member.window, &MainWindow::refreshed);
+    QVERIFY(memberRefreshed.wait(30'000));
+    QCOMPARE(partsOf(member.window).state->text(), QStringLiteral("Connected as alice"));
+    QCOMPARE(tabTitles(member.window),
+             (QStringList{QStringLiteral("Applications"), QStringLiteral("Repositories")}));
+    QVERIFY(!member.window.adminConsole());
+    QVERIFY(!member.window.findChild<QWidget *>(QStringLiteral("adminConsole")));
+    // The admin's application is not the member's to see.
+    QCOMPARE(member.window.applications()->rowCount(), 0);
+
+    TestWindow admin;
+    admin.window.connectTo(settingsFor(server.grpcAddress(), server.adminToken()), {});
+    QSignalSpy adminRefreshed(&admin.window, &MainWindow::refreshed);
+    QVERIFY(adminRefreshed.wait(30'000));
+    QCOMPARE(tabTitles(admin.window), (QStringList{QStringLiteral("Applications"),
+                                                   QStringLiteral("Repositories"), QStringLiteral("Admin")}));
+    QVERIFY(admin.window.adminConsole());
+    QCOMPARE(namesIn(*admin.window.applications()), QStringList{QStringLiteral("admins-blog")});
+}
+
 void MainWindowTest::showsTheApplicationsTableBoundToItsModel()
 {
-    MainWindow window(settingsFor(kRefusingServer));
+    TestWindow test;
+    MainWindow &window = test.window;
+    window.connectTo(settingsFor(kRefusingServer), {});
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
 
@@ -148,7 +215,10 @@ void MainWindowTest::showsTheApplicationsTableBoundToItsModel()
     QCOMPARE(parts.search->placeholderText(), QStringLiteral("Search apps"));
     // The stream starts only after a refresh succeeded.
     QVERIFY(parts.stream->text().isEmpty());
-    auto *filter = qobject_cast<QSortFilterProxyModel *>(parts.table->model());
+    // The table shows the filter through the state icons.
+    auto *icons = qobject_cast<QAbstractProxyModel *>(parts.table->model());
+    QVERIFY(icons);
+    auto *filter = qobject_cast<QSortFilterProxyModel *>(icons->sourceModel());
     QVERIFY(filter);
     auto *model = qobject_cast<ApplicationListModel *>(filter->sourceModel());
     QVERIFY(model);
@@ -176,11 +246,12 @@ void MainWindowTest::showsTheCallersApplicationsFromARealServer()
         createApplication(server.grpcAddress(), server.adminToken(), repositoryDir.path(), "blog");
     QVERIFY2(created.ok(), created.error_message().c_str());
 
-    MainWindow window(settingsFor(server.grpcAddress(), server.adminToken()));
+    TestWindow test;
+    MainWindow &window = test.window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const WindowParts parts = partsOf(window);
-    window.refresh();
+    window.connectTo(settingsFor(server.grpcAddress(), server.adminToken()), {});
 
     QTRY_VERIFY_WITH_TIMEOUT(parts.refresh->isEnabled(), 30'000);
     QCOMPARE(parts.state->text(), QStringLiteral("Connected as admin (admin)"));
@@ -208,13 +279,14 @@ void MainWindowTest::followsApplicationChangesLiveAndFiltersThem()
         createApplication(server.grpcAddress(), server.adminToken(), repositoryDir.path(), "blog");
     QVERIFY2(status.ok(), status.error_message().c_str());
 
-    MainWindow window(settingsFor(server.grpcAddress(), server.adminToken()));
+    TestWindow test;
+    MainWindow &window = test.window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const WindowParts parts = partsOf(window);
     QAbstractItemModel *model = parts.table->model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    window.refresh();
+    window.connectTo(settingsFor(server.grpcAddress(), server.adminToken()), {});
 
     QTRY_COMPARE_WITH_TIMEOUT(namesIn(*model), QStringList{QStringLiteral("blog")}, 30'000);
     // A change made before the stream is live would reach the list only through a refresh.
@@ -257,12 +329,13 @@ void MainWindowTest::showsAnErrorWhenTheServerCannotBeUsed()
     QFETCH(QString, token);
     QFETCH(QString, expectedMessage);
 
-    MainWindow window(settingsFor(serverAddress, token));
+    TestWindow test;
+    MainWindow &window = test.window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const WindowParts parts = partsOf(window);
 
-    window.refresh();
+    window.connectTo(settingsFor(serverAddress, token), {});
     QCOMPARE(parts.state->text(), QStringLiteral("Connecting…"));
     QVERIFY(!parts.refresh->isEnabled());
 
@@ -281,13 +354,14 @@ void MainWindowTest::staysResponsiveWhileTheServerDoesNotAnswer()
     ConnectionSettings settings = settingsFor(QStringLiteral("127.0.0.1:%1").arg(silentServer.serverPort()));
     settings.callTimeout = 3s;
 
-    MainWindow window(settings);
+    TestWindow test;
+    MainWindow &window = test.window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const WindowParts parts = partsOf(window);
     QSignalSpy accepted(&silentServer, &QTcpServer::newConnection);
 
-    window.refresh();
+    window.connectTo(settings, {});
     // The silent server lives on the GUI thread: it can only see the client connect while the GUI thread
     // goes on handling events, which is what the user needs while a call is pending.
     QVERIFY(accepted.wait(30'000));
@@ -308,13 +382,13 @@ void MainWindowTest::closesPromptlyWhileACallIsInFlight()
     // the call when it closes.
     settings.callTimeout = 10min;
 
-    auto window = std::make_unique<MainWindow>(settings);
-    window->show();
+    auto test = std::make_unique<TestWindow>();
+    test->window.show();
     QSignalSpy accepted(&silentServer, &QTcpServer::newConnection);
-    window->refresh();
+    test->window.connectTo(settings, {});
     QVERIFY(accepted.wait(30'000));
 
-    window.reset();
+    test.reset();
 }
 
 QTEST_MAIN(MainWindowTest)
