@@ -152,7 +152,7 @@ void TestPlatformStatus::adminSeesBuildersQueueAndFigures()
                  &createdRepository)
                 .ok());
     // The first build holds the only slot long enough for the second to be seen waiting.
-    createApplication(QStringLiteral("slow"), QStringLiteral("sleep 6; mkdir out; cp index.html out/"));
+    createApplication(QStringLiteral("slow"), QStringLiteral("sleep 15; mkdir out; cp index.html out/"));
     createApplication(QStringLiteral("quick"), QStringLiteral("mkdir out; cp index.html out/"));
 
     QTRY_VERIFY_WITH_TIMEOUT(status().queued_builds() == 1, kBuildsTimeoutMs);
