@@ -20,6 +20,7 @@ readonly PACKAGES=(
     libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
     libgit2-dev libarchive-dev libcurl4-openssl-dev libtomlplusplus-dev qtkeychain-qt6-dev
     postgresql openssl libssl-dev caddy bubblewrap git python3 curl
+    podman runc busybox-static
 )
 
 # ccache keys on paths: relative to the checkout, a fresh clone elsewhere still hits the cache.

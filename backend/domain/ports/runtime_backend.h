@@ -48,8 +48,11 @@ struct InstanceSpec {
     QString applicationName;
     QString buildId;
     QString releaseDirectory; // the build's unpacked artifact (process backend: the working directory)
-    QString startCommand;     // a shell command
-    EnvVars env;              // the app's variables; the backend adds PORT
+    // Container backends: the image to run (a Dockerfile build's image); empty: the backend makes one of
+    // releaseDirectory. The process backend ignores it.
+    QString image;
+    QString startCommand; // a shell command
+    EnvVars env;          // the app's variables; the backend adds PORT
     // Where the app listens inside its container. The process backend shares the host's network, so it gives
     // each instance a free loopback port of its own as PORT instead (apps must listen on $PORT there).
     quint16 port = kDefaultAppPort;
