@@ -299,6 +299,7 @@ void printApplication(const v1::Application &application, OutputFormat format)
              ? QStringLiteral("-")
              : QStringLiteral("%1 (rolled back; the next commit or config change ends it)")
                    .arg(QString::fromStdString(application.pinned_build_id()))},
+        {QStringLiteral("Disk use"), formatBytes(application.disk_bytes())},
         {QStringLiteral("Created"), formatTime(application.created_at())},
         {QStringLiteral("Updated"), formatTime(application.updated_at())},
     };

@@ -165,7 +165,13 @@ public:
             sandbox.allowNetwork = m_options.allowNetwork;
             return sandbox;
         }())
-        , m_steps(m_git, m_runner, m_archive)
+        , m_steps(
+              m_git, m_runner, m_archive,
+              {nullptr,
+               QStringLiteral("Dockerfile builds run on the server's own builder slots ([builder] slots), "
+                              "not on remote builders"),
+               false,
+               {}})
         , m_stub(v1::BuilderService::NewStub(
               ::grpc::CreateChannel(m_options.controller.toStdString(), channelCredentials(m_options))))
     {

@@ -2,6 +2,10 @@
 // until SIGTERM or SIGINT.
 
 #include "adapters/archive/libarchive_artifact_archive.h"
+#include "adapters/docker/docker_client.h"
+#include "adapters/docker/engine_image_builder.h"
+#include "adapters/docker/engine_image_port.h"
+#include "adapters/docker/engine_image_store.h"
 #include "adapters/git/libgit2_git_service.h"
 #include "adapters/grpc/grpc_logging.h"
 #include "adapters/grpc/grpc_server.h"
@@ -10,6 +14,7 @@
 #include "adapters/logfiles/file_build_log_store.h"
 #include "adapters/logfiles/file_runtime_log_store.h"
 #include "adapters/router/caddy_router.h"
+#include "adapters/runtime/docker/docker_runtime.h"
 #include "adapters/runtime/process/process_runtime.h"
 #include "adapters/sandbox/bubblewrap_command_runner.h"
 #include "adapters/store/sql_store.h"
@@ -27,7 +32,9 @@
 #include "usecases/build_settler.h"
 #include "usecases/composite_executor.h"
 #include "usecases/controller.h"
+#include "usecases/disk_usage.h"
 #include "usecases/event_hub.h"
+#include "usecases/garbage_collector.h"
 #include "usecases/in_process_builder.h"
 #include "usecases/metrics_recorder.h"
 #include "usecases/platform_status.h"
@@ -39,6 +46,7 @@
 #include "usecases/webhook_service.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -130,6 +138,36 @@ std::unique_ptr<adapters::router::CaddyRouter> startRouter(const app::ServerConf
         throw StartupError(QStringLiteral("cannot start the router on %1: %2; choose another address with "
                                           "--router-listen, or an external Caddy with --caddy-admin")
                                .arg(listen, error.message()));
+    }
+}
+
+// Labels this server's containers, so that servers sharing an engine never touch each other's: the same for
+// every start on one data dir, which holds the apps those containers run.
+QString containerServerId(const QString &dataDir)
+{
+    const QByteArray digest =
+        QCryptographicHash::hash(QDir(dataDir).absolutePath().toUtf8(), QCryptographicHash::Sha256);
+    return QStringLiteral("vitrine-") + QString::fromLatin1(digest.toHex().left(12));
+}
+
+std::unique_ptr<domain::RuntimeBackend> startRuntime(const app::ServerConfig &config)
+{
+    switch (config.runtime) {
+    case app::RuntimeKind::Process:
+        // Apps stop with the server; the controller starts them again on the next start.
+        return std::make_unique<adapters::runtime::ProcessRuntime>();
+    case app::RuntimeKind::Docker:
+        break;
+    }
+    adapters::runtime::DockerRuntimeOptions options;
+    options.host = config.dockerHost;
+    options.serverId = containerServerId(config.dataDir);
+    try {
+        // Removes the containers an earlier run left; the controller starts the apps again.
+        return std::make_unique<adapters::runtime::DockerRuntime>(options);
+    } catch (const domain::Error &error) {
+        // The message names the socket and how to start an engine there.
+        throw StartupError(QStringLiteral("cannot use the docker runtime: %1").arg(error.message()));
     }
 }
 
@@ -229,12 +267,20 @@ int serve(const app::ServerConfig &config)
     adapters::archive::LibarchiveArtifactArchive archive;
     std::unique_ptr<adapters::router::CaddyRouter> router = startRouter(config);
     std::unique_ptr<domain::Notifier> notifier = makeNotifier(config.notifications);
-    if (config.runtime != app::RuntimeKind::Process)
-        throw StartupError(
-            QStringLiteral("the %1 runtime is not available in this version; use --runtime process")
-                .arg(app::runtimeName(config.runtime)));
-    // Apps stop with the server; the controller starts them again on the next start.
-    auto runtime = std::make_unique<adapters::runtime::ProcessRuntime>();
+    std::unique_ptr<domain::RuntimeBackend> runtime = startRuntime(config);
+    // The engine's images Vitrine built: only a container runtime has them.
+    std::unique_ptr<adapters::docker::DockerClient> imageEngine;
+    std::unique_ptr<adapters::docker::EngineImageBuilder> engineImages;
+    std::unique_ptr<adapters::docker::EngineImageStore> imageStore;
+    std::unique_ptr<adapters::docker::EngineImagePort> imageBuilder;
+    if (config.runtime == app::RuntimeKind::Docker) {
+        imageEngine = std::make_unique<adapters::docker::DockerClient>(config.dockerHost);
+        engineImages = std::make_unique<adapters::docker::EngineImageBuilder>(*imageEngine);
+        imageStore = std::make_unique<adapters::docker::EngineImageStore>(*engineImages);
+        imageBuilder = std::make_unique<adapters::docker::EngineImagePort>(*engineImages);
+    }
+    usecases::DiskUsageMeter diskUsage(*store, imageStore.get(), config.dataDir);
+    applications.setDiskUsage(&diskUsage);
     adapters::logfiles::FileRuntimeLogStore runtimeLogs(
         QDir(config.dataDir).filePath(QStringLiteral("logs/runtime")),
         adapters::logfiles::RuntimeLogRetention{qint64(config.appLogRetentionMb) << 20});
@@ -248,6 +294,12 @@ int serve(const app::ServerConfig &config)
     builderOptions.dataDir = config.dataDir;
     builderOptions.limits.timeoutSeconds = config.buildTimeoutSeconds;
     builderOptions.limits.memoryBytes = qint64(config.buildMemoryMb) * 1024 * 1024;
+    if (imageBuilder) {
+        // Every runtime app runs from an image: runtime-cmd and auto builds become one over the base image.
+        builderOptions.images.builder = imageBuilder.get();
+        builderOptions.images.runtimeImages = true;
+        builderOptions.images.baseImage = config.dockerBaseImage;
+    }
     const auto onSettled = [&settledBuildsSink](const domain::Build &build) {
         settledBuildsSink->buildSettled(build);
     };
@@ -282,6 +334,13 @@ int serve(const app::ServerConfig &config)
     metricsOptions.sampleInterval = std::chrono::seconds(config.metricsIntervalSeconds);
     usecases::MetricsRecorder metrics(*runtime, *router, *store, metricsOptions);
     controller.setRuntimeListeners(&runtimeOutput, &alertMonitor, &metrics);
+    usecases::GarbageCollectorOptions gcOptions;
+    gcOptions.dataDir = config.dataDir;
+    gcOptions.interval = std::chrono::seconds(config.gcIntervalSeconds);
+    gcOptions.keepBuilds = config.gcKeepBuilds;
+    gcOptions.buildLogAge = std::chrono::days(config.gcBuildLogDays);
+    usecases::GarbageCollector garbageCollector(*store, buildLogs, imageStore.get(), diskUsage, gcOptions);
+    controller.setGarbageCollector(&garbageCollector);
 
     usecases::BuildService builds(
         *store, executor, eventHub, [&controller] { controller.scheduleNow(); }, logHub);
@@ -290,7 +349,7 @@ int serve(const app::ServerConfig &config)
 
     adapters::http::HttpServer httpServer(*store, QStringLiteral(VITRINE_VERSION), &webhooks, &auth, &builds);
     httpServer.serveWakeRequests(controller);
-    httpServer.serveMetrics(metrics, auth);
+    httpServer.serveMetrics(metrics, auth, &diskUsage);
     quint16 httpPort = 0;
     try {
         httpPort = httpServer.listen(config.httpListen.hostAddress(), config.httpListen.port);
@@ -298,9 +357,7 @@ int serve(const app::ServerConfig &config)
         throw StartupError(whatOf(error));
     }
 
-    usecases::PlatformStatusOptions platformStatusOptions;
-    platformStatusOptions.dataDir = config.dataDir;
-    usecases::PlatformStatusService platformStatus(*store, executor, metrics, platformStatusOptions);
+    usecases::PlatformStatusService platformStatus(*store, executor, metrics, diskUsage);
     // After HTTP listens: SystemInfo tells clients where webhooks arrive, with the port HTTP bound.
     adapters::grpc::GrpcServer grpcServer(
         adapters::grpc::UseCases{auth, users, tokens, repositories, applications, builds},
@@ -325,6 +382,7 @@ int serve(const app::ServerConfig &config)
     controller.setWakeUpstream(QStringLiteral("127.0.0.1:%1").arg(httpPort));
     controller.start();
     metrics.start();
+    garbageCollector.start();
 
     QObject::connect(&terminationSignals, &app::TerminationSignals::received, [](int signalNumber) {
         qCInfo(lcServer).noquote() << "stopping" << logField(u"signal", signalName(signalNumber));
@@ -345,6 +403,7 @@ int serve(const app::ServerConfig &config)
 
     // Outside in: nothing new is scheduled, no request reaches a part that is already gone, and builds
     // still running are canceled (they settle as CANCELED) before the store closes.
+    garbageCollector.stop();
     metrics.stop();
     controller.stop();
     httpServer.close();

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QList>
+#include <QRegularExpression>
 #include <QUrl>
 
 #include <array>
@@ -255,6 +256,34 @@ QString parseProgram(const RawValue &value)
     return parsePath(value);
 }
 
+// The engine's API socket: "unix:///PATH", or a bare absolute path taken as one; "unix:///PATH" either way.
+QString parseDockerHost(const RawValue &value)
+{
+    const QString unixScheme = QStringLiteral("unix://");
+    QString path = value.text;
+    if (path.startsWith(unixScheme))
+        path = path.mid(unixScheme.size());
+    if (!QDir::isAbsolutePath(path) || path.contains(QStringLiteral("://")))
+        reject(value, QStringLiteral("is not the engine's unix socket: use unix:///PATH, such as "
+                                     "unix:///run/docker.sock or unix:///run/podman/podman.sock"));
+    return unixScheme + QDir::cleanPath(path);
+}
+
+// An image reference as engines take it: [REGISTRY[:PORT]/]NAME[:TAG][@sha256:DIGEST], NAME in lowercase.
+QString parseImageReference(const RawValue &value)
+{
+    static const QRegularExpression reference(
+        QStringLiteral(R"(^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)"
+                       R"((?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?)"
+                       R"([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
+                       R"((?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$)"));
+    if (!reference.match(value.text).hasMatch())
+        reject(value,
+               QStringLiteral("is not an image reference such as docker.io/library/debian:bookworm-slim "
+                              "(a lowercase name, then maybe :TAG)"));
+    return value.text;
+}
+
 // The index of `text` among `choices`; rejects anything else, listing the choices.
 template<size_t N>
 size_t parseChoice(const RawValue &value, const std::array<QStringView, N> &choices)
@@ -269,7 +298,7 @@ size_t parseChoice(const RawValue &value, const std::array<QStringView, N> &choi
     reject(value, QStringLiteral("is not one of: %1").arg(names.join(QStringLiteral(", "))));
 }
 
-const std::array<Setting, 30> kSettings = {{
+const std::array<Setting, 35> kSettings = {{
     {u"server", u"data_dir", u"VITRINE_DATA_DIR", u"data-dir", u"DIR",
      u"Keep the database, build artifacts and the admin token in DIR (default: ./data).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) { config.dataDir = parsePath(value); }},
@@ -356,6 +385,17 @@ const std::array<Setting, 30> kSettings = {{
     {u"runtime", u"sleep_check_seconds", u"VITRINE_RUNTIME_SLEEP_CHECK_SECONDS", u"", u"SECONDS",
      u"How often apps with auto-sleep are checked for idleness (default: 10).", ValueType::Integer,
      applyInteger<&ServerConfig::sleepCheckSeconds, 1, 3600>},
+    {u"docker", u"host", u"VITRINE_DOCKER_HOST", u"docker-host", u"unix:///PATH",
+     u"The container engine of the docker runtime: Docker's or Podman's API socket (default: "
+     u"unix:///run/docker.sock).",
+     ValueType::Text,
+     [](ServerConfig &config, const RawValue &value) { config.dockerHost = parseDockerHost(value); }},
+    {u"docker", u"base_image", u"VITRINE_DOCKER_BASE_IMAGE", u"", u"IMAGE",
+     u"With the docker runtime, runtime-cmd and auto apps are built and run on this image (default: "
+     u"docker.io/library/debian:bookworm-slim).",
+     ValueType::Text,
+     [](ServerConfig &config,
+        const RawValue &value) { config.dockerBaseImage = parseImageReference(value); }},
     {u"metrics", u"interval_seconds", u"VITRINE_METRICS_INTERVAL_SECONDS", u"", u"SECONDS",
      u"Sample the apps' CPU, memory, restarts and requests this often (default: 5).", ValueType::Integer,
      applyInteger<&ServerConfig::metricsIntervalSeconds, 1, 3600>},
@@ -368,6 +408,15 @@ const std::array<Setting, 30> kSettings = {{
     {u"alerts", u"auto_stop_restarts", u"VITRINE_ALERTS_AUTO_STOP_RESTARTS", u"", u"N",
      u"Stop an app that restarts N times within restart_window_seconds; 0 never stops one (default: 10).",
      ValueType::Integer, applyInteger<&ServerConfig::autoStopRestarts, 0, 10'000>},
+    {u"gc", u"interval_seconds", u"VITRINE_GC_INTERVAL_SECONDS", u"", u"SECONDS",
+     u"Remove old builds' artifacts, releases, sites, logs and images this often (default: 600).",
+     ValueType::Integer, applyInteger<&ServerConfig::gcIntervalSeconds, 10, 7 * 24 * 3600>},
+    {u"gc", u"keep_builds", u"VITRINE_GC_KEEP_BUILDS", u"", u"N",
+     u"Keep N successful builds per app for rollback besides the one it serves; at least 1 (default: 3).",
+     ValueType::Integer, applyInteger<&ServerConfig::gcKeepBuilds, 1, 1000>},
+    {u"gc", u"build_log_days", u"VITRINE_GC_BUILD_LOG_DAYS", u"", u"DAYS",
+     u"Remove the logs of builds that are not kept this many days after they finished (default: 30).",
+     ValueType::Integer, applyInteger<&ServerConfig::gcBuildLogDays, 1, 36'500>},
     {u"log", u"level", u"VITRINE_LOG_LEVEL", u"log-level", u"LEVEL",
      u"Log records at LEVEL and above: debug, info, warning or error (default: info).", ValueType::Text,
      [](ServerConfig &config, const RawValue &value) {

@@ -86,7 +86,16 @@ struct ServerConfig {
     int metricsIntervalSeconds = 5; // app metrics sampling
     int restartAlertCount = 5;      // restarts within restartWindowSeconds that open an alert
     int restartWindowSeconds = 300;
-    int autoStopRestarts = 10; // restarts within the window that stop the app; 0: never
+    int autoStopRestarts = 10;   // restarts within the window that stop the app; 0: never
+    int gcIntervalSeconds = 600; // how often garbage collection runs
+    int gcKeepBuilds = 3;        // SUCCEEDED builds kept per app for rollback besides the served one
+    int gcBuildLogDays = 30;     // the logs of builds not kept go this many days after they finished
+
+    // The container engine of the docker runtime: "unix:///PATH" of Docker's or Podman's API socket.
+    QString dockerHost = QStringLiteral("unix:///run/docker.sock");
+    // The image runtime-cmd and auto builds are built on with the docker runtime (a generated Dockerfile
+    // over it); runtime-dockerfile apps name their own.
+    QString dockerBaseImage = QStringLiteral("docker.io/library/debian:bookworm-slim");
 
     bool grpcUsesTls() const { return !tlsCertFile.isEmpty(); }
     // Where forges deliver webhooks, ending in "/webhooks/": under httpPublicUrl when set, else at the HTTP

@@ -94,6 +94,9 @@ struct Application {
     // Filled by the application service, never stored: the newest build, whatever its state; none before
     // the first.
     std::optional<LatestBuild> latestBuild;
+    // Filled by the application service, never stored: the bytes its builds, releases, sites, logs and
+    // images take, as of the last disk walk; 0 before one.
+    qint64 diskBytes = 0;
     QDateTime createdAt;
     QDateTime updatedAt;
     qint64 version = 0; // optimistic concurrency: the store refuses an update from a stale copy

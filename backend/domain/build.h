@@ -45,6 +45,9 @@ struct Build {
     QString builderId; // the builder slot or remote builder running it
     QString failureReason; // FAILED / CANCELED: why, for people
     QString artifactPath;  // SUCCEEDED builds: the tar.gz, relative to the data dir
+    // SUCCEEDED builds for a container runtime: the engine image the build produced ("vitrine/app:id");
+    // empty otherwise.
+    QString image;
     // How a SUCCEEDED build is deployed. Set at registration from the application (the config's start
     // command); an auto build replaces both with the plan it detected when it succeeds.
     DeployType deployType = DeployType::Static;

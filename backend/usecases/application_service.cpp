@@ -110,6 +110,11 @@ void ApplicationService::setRuntimeControl(RuntimeControl *runtime)
     m_runtime = runtime;
 }
 
+void ApplicationService::setDiskUsage(DiskUsageMeter *disk)
+{
+    m_disk = disk;
+}
+
 domain::Application ApplicationService::changed(const domain::Application &application)
 {
     if (m_observer)
@@ -123,6 +128,7 @@ QList<domain::Application> ApplicationService::withStatus(QList<domain::Applicat
     for (const domain::Application &application : applications)
         ids << application.id;
     const QHash<QString, domain::Build> latestBuilds = m_store.latestBuilds(ids);
+    const DiskUsage disk = m_disk ? m_disk->lastMeasured() : DiskUsage{};
     for (domain::Application &application : applications) {
         if (m_runtime && application.deployType == domain::DeployType::Runtime) {
             const RuntimeStatus status = m_runtime->runtimeStatus(application.id);
@@ -133,6 +139,7 @@ QList<domain::Application> ApplicationService::withStatus(QList<domain::Applicat
         if (latest != latestBuilds.cend())
             application.latestBuild =
                 domain::LatestBuild{latest->id, latest->state, latest->failureReason, latest->queuedAt};
+        application.diskBytes = disk.byApplication.value(application.id).totalBytes();
     }
     return applications;
 }
@@ -187,7 +194,10 @@ domain::Application ApplicationService::create(const Caller &caller, const NewAp
 
 domain::Application ApplicationService::get(const Caller &caller, const QString &applicationRef)
 {
-    return withStatus(access::requireVisibleApplication(m_store, caller, applicationRef));
+    domain::Application application = access::requireVisibleApplication(m_store, caller, applicationRef);
+    if (m_disk)
+        m_disk->current(); // withStatus reads what it measured
+    return withStatus(std::move(application));
 }
 
 Page<domain::Application> ApplicationService::list(const Caller &caller, const QString &ownerName,
@@ -377,7 +387,8 @@ domain::Application ApplicationService::rollback(const Caller &caller, const QSt
     if (build->state != domain::BuildState::Succeeded)
         throw Error::failedPrecondition(QStringLiteral("build %1 is %2; only a succeeded build can be served")
                                             .arg(build->id, domain::buildStateName(build->state)));
-    if (build->artifactPath.isEmpty())
+    // A Dockerfile build runs from its image and never had an artifact.
+    if (build->artifactPath.isEmpty() && build->image.isEmpty())
         throw Error::failedPrecondition(
             QStringLiteral("build %1 has no artifact any more; choose a newer build").arg(build->id));
     if (build->deployType != application.deployType)

@@ -4,6 +4,7 @@
 #include "domain/ports/store.h"
 #include "usecases/application_observer.h"
 #include "usecases/caller.h"
+#include "usecases/disk_usage.h"
 #include "usecases/paging.h"
 #include "usecases/runtime_control.h"
 
@@ -62,9 +63,13 @@ public:
     // Where runtime state comes from and restarts go; null: runtime state stays empty and restart is an
     // internal error. Set it before the service takes requests.
     void setRuntimeControl(RuntimeControl *runtime);
+    // Where disk use comes from; null: it stays 0. Set it before the service takes requests.
+    void setDiskUsage(DiskUsageMeter *disk);
 
     domain::Application create(const Caller &caller, const NewApplication &request);
-    // applicationRef: an id or a name. Not visible to the caller: Forbidden.
+    // applicationRef: an id or a name. Not visible to the caller: Forbidden. Its disk use is at most
+    // DiskUsageMeter's maxAge old (a walk may run first, on the calling thread); every other call returns the
+    // last walk's figure.
     domain::Application get(const Caller &caller, const QString &applicationRef);
     // ownerName / repositoryRef narrow the list; members always get only their own.
     Page<domain::Application> list(const Caller &caller, const QString &ownerName,
@@ -102,7 +107,7 @@ private:
     // Tells the observer, if any, and returns the application.
     domain::Application changed(const domain::Application &application);
     // The applications with what the store does not hold filled in: the runtime state and restart count,
-    // and the newest build (one store read for them all).
+    // the newest build (one store read for them all) and the disk use of the last walk.
     QList<domain::Application> withStatus(QList<domain::Application> applications);
     domain::Application withStatus(domain::Application application);
     // Sets the running flag and clears the stop reason in a version-checked update; FailedPrecondition for a
@@ -112,6 +117,7 @@ private:
     domain::Store &m_store;
     ApplicationObserver *m_observer = nullptr;
     RuntimeControl *m_runtime = nullptr;
+    DiskUsageMeter *m_disk = nullptr;
 };
 
 } // namespace vitrine::usecases

@@ -43,8 +43,10 @@ Build BuildSettler::settle(const Build &build, const BuildOutcome &outcome, qint
         domain::BuildTransitionFields fields;
         fields.failureReason = outcome.reason;
         fields.artifactPath = outcome.artifactPath;
-        if (outcome.state == BuildState::Succeeded)
+        if (outcome.state == BuildState::Succeeded) {
             fields.plan = outcome.plan;
+            fields.image = outcome.image;
+        }
         settledHere = m_store.transitionBuild(build.id, BuildState::Building, outcome.state, fields);
         stored = m_store.findBuildById(build.id);
         application = m_store.findApplicationById(build.applicationId);
@@ -123,6 +125,7 @@ Build BuildSettler::settle(const Build &build, const BuildOutcome &outcome, qint
     settled.state = finalState;
     settled.failureReason = outcome.reason;
     settled.artifactPath = settledHere ? outcome.artifactPath : QString();
+    settled.image = settledHere && outcome.state == BuildState::Succeeded ? outcome.image : QString();
     if (settledHere && outcome.state == BuildState::Succeeded && outcome.plan) {
         settled.deployType = outcome.plan->deployType;
         settled.startCommand = outcome.plan->startCommand;

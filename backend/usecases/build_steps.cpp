@@ -90,6 +90,24 @@ QString inContext(const QString &contextDir, const QString &name)
     return QDir::cleanPath(contextDir.isEmpty() ? name : QStringLiteral("%1/%2").arg(contextDir, name));
 }
 
+// The Dockerfile of a runtime image made from a release, in the folder "release" of the build context: the
+// start command runs in /workspace, as it does in the sandbox of the process runtime.
+QString releaseDockerfile(const QString &baseImage)
+{
+    return QStringLiteral("FROM %1\nCOPY release/ /workspace/\nWORKDIR /workspace\n").arg(baseImage);
+}
+
+// Removes an image nobody will use; a failure only leaves it to garbage collection.
+void removeImageQuietly(domain::ImageBuilder &builder, const QString &image, const QString &buildId)
+{
+    try {
+        builder.removeImage(image);
+    } catch (const std::exception &error) {
+        qCWarning(lcBuilder, "build %s: the image %s stays: %s", qPrintable(buildId), qPrintable(image),
+                  error.what());
+    }
+}
+
 } // namespace
 
 void removeWorkspace(const QString &path)
@@ -118,11 +136,14 @@ QString buildErrorMessage(const Error &error, const QString &buildId)
 }
 
 BuildSteps::BuildSteps(domain::GitService &git, domain::CommandRunner &runner,
-                       domain::ArtifactArchive &archive)
+                       domain::ArtifactArchive &archive, ContainerImageOptions images)
     : m_git(git)
     , m_runner(runner)
     , m_archive(archive)
+    , m_images(std::move(images))
 {
+    if (m_images.runtimeImages && (!m_images.builder || m_images.baseImage.trimmed().isEmpty()))
+        throw Error::internal(QStringLiteral("runtime images need an image builder and a base image"));
 }
 
 bool BuildSteps::runCommand(const QString &what, const QString &command, const QString &directory,
@@ -171,16 +192,80 @@ bool BuildSteps::pack(const QString &source, const QString &artifactDir, const Q
     return true;
 }
 
+std::optional<QString> BuildSteps::buildImage(const domain::Build &build, domain::ImageBuildSpec spec,
+                                              BuildReport &report, const std::atomic<bool> &stop)
+{
+    spec.applicationId = build.applicationId;
+    spec.applicationName = build.applicationName;
+    spec.buildId = build.id;
+    const auto onLine = [&report](LogStream stream, const QString &line) {
+        report.commandLine(stream, line);
+    };
+    std::optional<QString> image = m_images.builder->build(spec, onLine, stop);
+    if (image && stop) {
+        removeImageQuietly(*m_images.builder, *image, build.id);
+        return std::nullopt;
+    }
+    return image;
+}
+
+std::optional<BuildOutcome> BuildSteps::runDockerfileBuild(const domain::Build &build,
+                                                           const QString &workspace,
+                                                           const QString &archiveFile, BuildReport &report,
+                                                           const std::atomic<bool> &stop)
+{
+    const domain::BuildConfig &config = build.config;
+    domain::ImageBuildSpec spec;
+    spec.contextDirectory = workspace + QStringLiteral("/src");
+    spec.contextSubdir = config.contextDir;
+    if (!config.dockerfile.isEmpty())
+        spec.dockerfile = config.dockerfile;
+    spec.buildArgs = build.env;
+    report.announce(
+        QStringLiteral("==> Building the image from %1").arg(inContext(config.contextDir, spec.dockerfile)));
+    const std::optional<QString> image = buildImage(build, spec, report, stop);
+    if (!image)
+        return std::nullopt;
+    report.announce(QStringLiteral("==> Built the image %1").arg(*image));
+    if (config.type == BuildType::RuntimeDockerfile)
+        return BuildOutcome::succeeded({domain::DeployType::Runtime, config.startCommand}, *image);
+
+    // static-dockerfile: the folder of the image is the artifact; the image is not needed afterwards.
+    const QString artifactDir =
+        QDir::cleanPath(config.artifactDir.isEmpty() ? QStringLiteral(".") : config.artifactDir);
+    const QString inImage = QDir::cleanPath(QLatin1Char('/') + artifactDir);
+    const QString extracted = workspace + QStringLiteral("/image");
+    try {
+        if (inImage == u"/")
+            throw Error::failedPrecondition(
+                QStringLiteral(
+                    "artifact_dir %1 names the whole image; name the folder the Dockerfile writes the "
+                    "site to, such as \"site\" for /site")
+                    .arg(domain::quoted(config.artifactDir)));
+        report.announce(QStringLiteral("==> Copying %1 out of the image").arg(inImage));
+        m_images.builder->extractDirectory(*image, inImage, QDir(extracted).filePath(artifactDir));
+    } catch (...) {
+        removeImageQuietly(*m_images.builder, *image, build.id);
+        throw;
+    }
+    removeImageQuietly(*m_images.builder, *image, build.id);
+    if (stop)
+        return std::nullopt;
+    if (!pack(extracted, artifactDir, archiveFile, report, stop))
+        return std::nullopt;
+    return BuildOutcome::succeeded({domain::DeployType::Static, {}});
+}
+
 std::optional<BuildOutcome> BuildSteps::run(const domain::Build &build, const QString &repositoryUrl,
                                             const domain::CommandLimits &limits, const QString &workspace,
                                             const QString &archiveFile, BuildReport &report,
                                             const std::atomic<bool> &stop)
 {
     const domain::BuildConfig &config = build.config;
-    if (config.type == BuildType::StaticDockerfile || config.type == BuildType::RuntimeDockerfile) {
-        throw Error::failedPrecondition(QStringLiteral("build type %1 is not supported by this builder yet")
-                                            .arg(domain::buildTypeName(config.type)));
-    }
+    const bool dockerfileBuild =
+        config.type == BuildType::StaticDockerfile || config.type == BuildType::RuntimeDockerfile;
+    if (dockerfileBuild && !m_images.builder)
+        return BuildOutcome::failed(m_images.unavailableReason);
     if (config.type == BuildType::RuntimeCmd && config.startCommand.trimmed().isEmpty())
         return BuildOutcome::failed(
             QStringLiteral("a runtime-cmd build needs a start command; set one in the app's build config"));
@@ -196,6 +281,8 @@ std::optional<BuildOutcome> BuildSteps::run(const domain::Build &build, const QS
     m_git.exportCommit(repositoryUrl, build.commit, source);
     if (stop)
         return std::nullopt;
+    if (dockerfileBuild)
+        return runDockerfileBuild(build, workspace, archiveFile, report, stop);
 
     QString artifactDir = config.artifactDir;
     domain::BuildPlan plan{domain::DeployType::Static, {}};
@@ -266,7 +353,27 @@ std::optional<BuildOutcome> BuildSteps::run(const domain::Build &build, const QS
 
     if (!pack(source, artifactDir, archiveFile, report, stop))
         return std::nullopt;
-    return BuildOutcome::succeeded(plan);
+    if (!m_images.runtimeImages || plan.deployType != domain::DeployType::Runtime)
+        return BuildOutcome::succeeded(plan);
+
+    // The release moves into a folder of the context (it was packed already): the generated Dockerfile,
+    // sent beside it, stays out of the image.
+    const QString release = directoryInside(source, artifactDir, QStringLiteral("release directory"));
+    domain::ImageBuildSpec spec;
+    spec.contextDirectory = workspace + QStringLiteral("/image-context");
+    if (!QDir().mkpath(spec.contextDirectory) ||
+        !QDir().rename(release, spec.contextDirectory + QStringLiteral("/release")))
+        throw Error::internal(
+            QStringLiteral("cannot move the release %1 into the image context").arg(release));
+    spec.generatedDockerfile = releaseDockerfile(m_images.baseImage);
+    report.announce(QStringLiteral("==> Building the image: the release over %1").arg(m_images.baseImage));
+    const std::optional<QString> image = buildImage(build, spec, report, stop);
+    if (!image) {
+        QFile::remove(archiveFile);
+        return std::nullopt;
+    }
+    report.announce(QStringLiteral("==> Built the image %1").arg(*image));
+    return BuildOutcome::succeeded(plan, *image);
 }
 
 } // namespace vitrine::usecases

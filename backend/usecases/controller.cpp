@@ -2,6 +2,7 @@
 
 #include "usecases/alert_monitor.h"
 #include "usecases/controller_logging.h"
+#include "usecases/garbage_collector.h"
 #include "usecases/metrics_recorder.h"
 #include "usecases/runtime_log_hub.h"
 
@@ -95,6 +96,11 @@ void Controller::setRuntimeListeners(RuntimeLogHub *output, AlertMonitor *alerts
     m_metrics = metrics;
 }
 
+void Controller::setGarbageCollector(GarbageCollector *collector)
+{
+    m_garbageCollector = collector;
+}
+
 Controller::~Controller()
 {
     stop();
@@ -182,6 +188,8 @@ void Controller::applicationDeleted(const domain::Application &application,
     m_sites.removeApplication(application.name);
     stopRuntime(application.id);
     m_releases.removeApplication(application.name);
+    if (m_garbageCollector)
+        m_garbageCollector->applicationDeleted(application.id);
     if (m_metrics)
         m_metrics->forget(application.id);
     if (m_output) {

@@ -30,6 +30,7 @@
 namespace vitrine::usecases {
 
 class AlertMonitor;
+class GarbageCollector;
 class MetricsRecorder;
 class RuntimeLogHub;
 
@@ -87,6 +88,9 @@ public:
     // application leaves. Set before start(); each optional. The controller makes itself the runtime
     // backend's observer on start().
     void setRuntimeListeners(RuntimeLogHub *output, AlertMonitor *alerts, MetricsRecorder *metrics);
+    // Who removes a deleted application's images; null (the default): nobody, as no runtime builds them.
+    // Set before start().
+    void setGarbageCollector(GarbageCollector *collector);
 
     // "host:port" of the server's wake handler, where the routes of sleeping apps lead. Set before start()
     // (the HTTP server binds its port after the controller exists).
@@ -107,8 +111,8 @@ public:
     // ApplicationObserver: a change may mean a new config hash (registration), a new ref (fetch), new
     // websites (routes).
     void applicationChanged(const domain::Application &application) override;
-    // Removes the application's site, its builds' artifacts and logs, stops its running build, and takes
-    // its routes away.
+    // Removes the application's site, its builds' artifacts and logs, stops its running build and its
+    // instances, has its images removed, and takes its routes away.
     void applicationDeleted(const domain::Application &application,
                             const QList<domain::Build> &deletedBuilds) override;
 
@@ -201,6 +205,7 @@ private:
     RuntimeLogHub *m_output = nullptr;
     AlertMonitor *m_alerts = nullptr;
     MetricsRecorder *m_metrics = nullptr;
+    GarbageCollector *m_garbageCollector = nullptr;
     QString m_wakeUpstream;
 
     std::mutex m_runtimeMutex;                  // guards the four below

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QSysInfo>
 
 #include <algorithm>
@@ -72,7 +73,7 @@ InProcessBuilder::InProcessBuilder(domain::Store &store, domain::GitService &git
                                    std::function<void(const domain::Build &)> onSettled)
     : m_store(store)
     , m_logHub(logHub)
-    , m_steps(git, runner, archive)
+    , m_steps(git, runner, archive, options.images)
     , m_settler(store, logHub, eventHub, notifier, options.dataDir)
     , m_options(std::move(options))
     , m_onSettled(std::move(onSettled))
@@ -238,12 +239,13 @@ BuildOutcome InProcessBuilder::runSteps(Job &job, const QString &workspace)
 
     const QString artifactPath = QStringLiteral("artifacts/%1.tar.gz").arg(build.id);
     JobReport<Job> report(m_logHub, job);
+    const QString archiveFile = QDir(m_options.dataDir).filePath(artifactPath);
     std::optional<BuildOutcome> outcome =
-        m_steps.run(build, repository.url, m_options.limits, workspace,
-                    QDir(m_options.dataDir).filePath(artifactPath), report, job.stop);
+        m_steps.run(build, repository.url, m_options.limits, workspace, archiveFile, report, job.stop);
     if (!outcome)
         return job.stoppedOutcome();
-    if (outcome->state == BuildState::Succeeded)
+    // A runtime-dockerfile build has no artifact: its image is the release.
+    if (outcome->state == BuildState::Succeeded && QFileInfo::exists(archiveFile))
         outcome->artifactPath = artifactPath;
     return *outcome;
 }

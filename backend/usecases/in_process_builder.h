@@ -33,6 +33,8 @@ struct BuilderOptions {
     // How often a running build proves it is alive (store.recordBuildHeartbeat); well under
     // domain::kBuildHeartbeatTimeoutSeconds.
     std::chrono::milliseconds heartbeatInterval{10'000};
+    // The container engine, for the Dockerfile build types and the images of a docker runtime.
+    ContainerImageOptions images;
 };
 
 // The builder slots inside the server process. Each build runs on one of `slotCount` worker threads:

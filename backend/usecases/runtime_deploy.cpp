@@ -43,6 +43,7 @@ InstanceSpec Controller::instanceSpec(const domain::Application &application, co
     spec.applicationName = application.name;
     spec.buildId = build.id;
     spec.releaseDirectory = releaseDirectory;
+    spec.image = build.image;
     spec.startCommand = build.startCommand;
     spec.env = build.env; // what the build was made with: an env change is a new build
     spec.port = build.config.port == 0 ? domain::kDefaultAppPort : build.config.port;
@@ -62,7 +63,9 @@ void Controller::syncRuntimeDeploy(const domain::Application &application,
     QString releaseDirectory;
     const bool wanted = application.running && target.has_value();
     if (wanted) {
-        releaseDirectory = m_releases.publish(application, *target);
+        // A build made into an image runs from it: there are no files to publish.
+        if (target->image.isEmpty())
+            releaseDirectory = m_releases.publish(application, *target);
         m_releases.prune(application.name, {target->id, application.currentBuildId});
     }
     QHash<QString, InstanceStatus> statuses;

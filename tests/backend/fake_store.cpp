@@ -394,6 +394,8 @@ bool FakeStore::transitionBuild(const QString &id, domain::BuildState from, doma
         build.failureReason = fields.failureReason;
     if (!fields.artifactPath.isEmpty())
         build.artifactPath = fields.artifactPath;
+    if (!fields.image.isEmpty())
+        build.image = fields.image;
     if (fields.plan) {
         build.deployType = fields.plan->deployType;
         build.startCommand = fields.plan->startCommand;

@@ -116,8 +116,8 @@ private slots:
     void autoBuildFollowsTheDetectedPlan();
     void autoBuildFails_data();
     void autoBuildFails();
-    void unsupportedBuildTypeFails_data();
-    void unsupportedBuildTypeFails();
+    void dockerfileBuildWithoutAnEngineFails_data();
+    void dockerfileBuildWithoutAnEngineFails();
     void cancelStopsTheBuild();
     void buildSettledElsewhereStopsAtTheNextHeartbeat();
     void freeSlotsFollowRunningBuilds();
@@ -674,7 +674,7 @@ void TestInProcessBuilder::autoBuildFails()
     QCOMPARE(logTexts(build.id).constLast(), QStringLiteral("==> Build failed: ") + reason);
 }
 
-void TestInProcessBuilder::unsupportedBuildTypeFails_data()
+void TestInProcessBuilder::dockerfileBuildWithoutAnEngineFails_data()
 {
     QTest::addColumn<BuildType>("type");
 
@@ -682,7 +682,7 @@ void TestInProcessBuilder::unsupportedBuildTypeFails_data()
     QTest::newRow("runtime-dockerfile") << BuildType::RuntimeDockerfile;
 }
 
-void TestInProcessBuilder::unsupportedBuildTypeFails()
+void TestInProcessBuilder::dockerfileBuildWithoutAnEngineFails()
 {
     QFETCH(BuildType, type);
 
@@ -694,8 +694,10 @@ void TestInProcessBuilder::unsupportedBuildTypeFails()
     const Build build = runToTheEnd(buildingBuild(config, commit));
 
     QCOMPARE(build.state, BuildState::Failed);
-    QCOMPARE(build.failureReason,
-             QStringLiteral("build type %1 is not supported by this builder yet").arg(buildTypeName(type)));
+    QCOMPARE(build.failureReason, vitrine::usecases::kNoContainerEngine);
+    QVERIFY(build.failureReason.contains(QStringLiteral("--runtime docker --docker-host")));
+    QVERIFY(build.artifactPath.isEmpty());
+    QVERIFY(build.image.isEmpty());
 }
 
 void TestInProcessBuilder::cancelStopsTheBuild()

@@ -294,6 +294,31 @@ private slots:
         }
     }
 
+    void diskUseByApplicationAndInTotal()
+    {
+        usecases::DiskUsage disk;
+        disk.measured = true;
+        disk.total.totalBytes = 10'000;
+        disk.total.imagesBytes = 5'000;
+        usecases::ApplicationDiskUse blog;
+        blog.applicationName = QStringLiteral("blog");
+        blog.artifactsBytes = 1'000;
+        blog.buildLogsBytes = 200;
+        blog.imagesBytes = 5'000;
+        disk.byApplication.insert(QStringLiteral("app_blog"), blog);
+        const QByteArray text = adapters::http::prometheusText(QStringLiteral("1"), {}, {}, disk);
+        PARSE(families, text);
+        QCOMPARE(families.value(QStringLiteral("vitrine_disk_used_bytes")).samples.value(QString()),
+                 15'000.0);
+        QCOMPARE(families.value(QStringLiteral("vitrine_app_disk_bytes"))
+                     .samples.value(QStringLiteral("app=\"blog\"")),
+                 6'200.0);
+
+        // Before the first walk there is nothing to show.
+        PARSE(unmeasured, adapters::http::prometheusText(QStringLiteral("1"), {}, {}));
+        QVERIFY(!unmeasured.contains(QStringLiteral("vitrine_app_disk_bytes")));
+    }
+
     void labelValuesAreEscaped()
     {
         const QString version = QStringLiteral("1.0 \"beta\" C:\\build\nsecond line");

@@ -24,6 +24,7 @@ private slots:
     void everySettingFromTheFile();
     void everySettingFromTheEnvironment();
     void everySettingFromFlags();
+    void garbageCollectionFromTheFileAndTheEnvironment();
     void layersOverrideInOrder_data();
     void layersOverrideInOrder();
     void plaintextOnlyOnLoopback_data();
@@ -102,6 +103,11 @@ void TestServerConfig::defaults()
     QVERIFY(config.caddyAdmin.isEmpty());
     QCOMPARE(config.caddyBinary, QStringLiteral("caddy"));
     QVERIFY(config.notifications.isEmpty());
+    QCOMPARE(config.dockerHost, QStringLiteral("unix:///run/docker.sock"));
+    QCOMPARE(config.dockerBaseImage, QStringLiteral("docker.io/library/debian:bookworm-slim"));
+    QCOMPARE(config.gcIntervalSeconds, 600);
+    QCOMPARE(config.gcKeepBuilds, 3);
+    QCOMPARE(config.gcBuildLogDays, 30);
 }
 
 void TestServerConfig::everySettingFromTheFile()
@@ -134,6 +140,10 @@ allow_network = true
 
 [controller]
 poll_interval_seconds = 30
+
+[docker]
+host = "unix:///run/podman/podman.sock"
+base_image = "registry.example:5000/club/base:1.2"
 
 [log]
 level = "debug"
@@ -168,6 +178,8 @@ include_successes = true
     QCOMPARE(config.buildMemoryMb, 0);
     QVERIFY(config.buildAllowNetwork);
     QCOMPARE(config.pollIntervalSeconds, 30);
+    QCOMPARE(config.dockerHost, QStringLiteral("unix:///run/podman/podman.sock"));
+    QCOMPARE(config.dockerBaseImage, QStringLiteral("registry.example:5000/club/base:1.2"));
     QCOMPARE(config.logLevel, LogLevel::Debug);
     QCOMPARE(config.logFormat, LogFormat::Json);
     QCOMPARE(config.notifications.size(), 2);
@@ -201,6 +213,8 @@ void TestServerConfig::everySettingFromTheEnvironment()
                                           QStringLiteral("VITRINE_BUILDER_MEMORY_MB=512"),
                                           QStringLiteral("VITRINE_BUILDER_ALLOW_NETWORK=true"),
                                           QStringLiteral("VITRINE_CONTROLLER_POLL_INTERVAL_SECONDS=5"),
+                                          QStringLiteral("VITRINE_DOCKER_HOST=/var/run/docker.sock"),
+                                          QStringLiteral("VITRINE_DOCKER_BASE_IMAGE=localhost/busybox"),
                                       },
                                       {})
                                     .config;
@@ -222,6 +236,9 @@ void TestServerConfig::everySettingFromTheEnvironment()
     QCOMPARE(config.buildMemoryMb, 512);
     QVERIFY(config.buildAllowNetwork);
     QCOMPARE(config.pollIntervalSeconds, 5);
+    // A bare socket path is taken as the unix:// address it is.
+    QCOMPARE(config.dockerHost, QStringLiteral("unix:///var/run/docker.sock"));
+    QCOMPARE(config.dockerBaseImage, QStringLiteral("localhost/busybox"));
 }
 
 void TestServerConfig::everySettingFromFlags()
@@ -246,6 +263,8 @@ void TestServerConfig::everySettingFromFlags()
                                           QStringLiteral("text"),
                                           QStringLiteral("--caddy-admin"),
                                           QStringLiteral("http://[::1]:2019/"),
+                                          QStringLiteral("--docker-host"),
+                                          QStringLiteral("unix://{dir}/podman.sock"),
                                       })
                                     .config;
     QCOMPARE(config.dataDir, m_dir->filePath(QStringLiteral("state")));
@@ -259,6 +278,28 @@ void TestServerConfig::everySettingFromFlags()
     QCOMPARE(config.logLevel, LogLevel::Error);
     QCOMPARE(config.logFormat, LogFormat::Text);
     QCOMPARE(config.caddyAdmin, QUrl(QStringLiteral("http://[::1]:2019/")));
+    QCOMPARE(config.dockerHost, QStringLiteral("unix://") + m_dir->filePath(QStringLiteral("podman.sock")));
+}
+
+void TestServerConfig::garbageCollectionFromTheFileAndTheEnvironment()
+{
+    const QString toml =
+        QStringLiteral("[gc]\ninterval_seconds = 120\nkeep_builds = 1\nbuild_log_days = 7\n");
+    const ServerConfig fromFile =
+        parse(toml, {}, {QStringLiteral("--config"), QStringLiteral("{file}")}).config;
+    QCOMPARE(fromFile.gcIntervalSeconds, 120);
+    QCOMPARE(fromFile.gcKeepBuilds, 1);
+    QCOMPARE(fromFile.gcBuildLogDays, 7);
+
+    const ServerConfig fromEnvironment =
+        parse(toml,
+              {QStringLiteral("VITRINE_GC_INTERVAL_SECONDS=3600"),
+               QStringLiteral("VITRINE_GC_KEEP_BUILDS=10"), QStringLiteral("VITRINE_GC_BUILD_LOG_DAYS=90")},
+              {QStringLiteral("--config"), QStringLiteral("{file}")})
+            .config;
+    QCOMPARE(fromEnvironment.gcIntervalSeconds, 3600);
+    QCOMPARE(fromEnvironment.gcKeepBuilds, 10);
+    QCOMPARE(fromEnvironment.gcBuildLogDays, 90);
 }
 
 void TestServerConfig::layersOverrideInOrder_data()
@@ -451,6 +492,15 @@ void TestServerConfig::rejectsWithAClearMessage_data()
     QTest::newRow("poll interval of zero")
         << QStringLiteral("[controller]\npoll_interval_seconds = 0\n") << QStringList() << useFile
         << QStringList{QStringLiteral("controller.poll_interval_seconds"), QStringLiteral("out of range")};
+    QTest::newRow("no build kept for rollback")
+        << QStringLiteral("[gc]\nkeep_builds = 0\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:2: gc.keep_builds"), QStringLiteral("from 1 to 1000")};
+    QTest::newRow("gc interval in words")
+        << QString() << QStringList{QStringLiteral("VITRINE_GC_INTERVAL_SECONDS=hourly")} << QStringList()
+        << QStringList{QStringLiteral("VITRINE_GC_INTERVAL_SECONDS"), QStringLiteral("whole number")};
+    QTest::newRow("build logs kept no day")
+        << QString() << QStringList{QStringLiteral("VITRINE_GC_BUILD_LOG_DAYS=0")} << QStringList()
+        << QStringList{QStringLiteral("VITRINE_GC_BUILD_LOG_DAYS"), QStringLiteral("out of range")};
     QTest::newRow("caddy admin over https")
         << QString() << QStringList() << flag("--caddy-admin", "https://caddy.example:2019")
         << QStringList{QStringLiteral("--caddy-admin"), QStringLiteral("http://HOST:PORT")};
@@ -494,6 +544,26 @@ void TestServerConfig::rejectsWithAClearMessage_data()
         << QString()
         << QStringList{QStringLiteral("VITRINE_HTTP_PUBLIC_URL=https://vitrine.example.com/?a=1")}
         << QStringList() << QStringList{QStringLiteral("VITRINE_HTTP_PUBLIC_URL"), QStringLiteral("query")};
+    QTest::newRow("docker host over TCP")
+        << QString() << QStringList() << flag("--docker-host", "tcp://127.0.0.1:2375")
+        << QStringList{QStringLiteral("--docker-host"), QStringLiteral("\"tcp://127.0.0.1:2375\""),
+                       QStringLiteral("unix:///PATH")};
+    QTest::newRow("relative docker socket")
+        << QStringLiteral("[docker]\nhost = \"unix://podman.sock\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("{file}:2: docker.host"), QStringLiteral("unix socket")};
+    QTest::newRow("empty docker host")
+        << QString() << QStringList() << flag("--docker-host", "")
+        << QStringList{QStringLiteral("--docker-host"), QStringLiteral("unix")};
+    QTest::newRow("base image with upper case")
+        << QString() << QStringList{QStringLiteral("VITRINE_DOCKER_BASE_IMAGE=Debian:12")} << QStringList()
+        << QStringList{QStringLiteral("VITRINE_DOCKER_BASE_IMAGE"), QStringLiteral("\"Debian:12\""),
+                       QStringLiteral("image reference")};
+    QTest::newRow("base image with a space")
+        << QStringLiteral("[docker]\nbase_image = \"debian bookworm\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("docker.base_image"), QStringLiteral("image reference")};
+    QTest::newRow("empty base image")
+        << QStringLiteral("[docker]\nbase_image = \"\"\n") << QStringList() << useFile
+        << QStringList{QStringLiteral("docker.base_image"), QStringLiteral("image reference")};
     QTest::newRow("plaintext on every interface")
         << QString() << QStringList() << flag("--grpc-listen", "0.0.0.0:50051")
         << QStringList{QStringLiteral("0.0.0.0:50051"), QStringLiteral("tls_cert"),
@@ -564,11 +634,27 @@ void TestServerConfig::helpListsEverySetting()
 {
     const Invocation help = parse({}, {}, {QStringLiteral("--help")});
     QCOMPARE(help.action, Invocation::Action::PrintHelp);
-    for (const char *fragment :
-         {"--grpc-listen", "--http-listen", "--router-listen", "--data-dir", "--database", "--runtime",
-          "--allow-local-repos", "--config", "--log-level", "--log-format", "VITRINE_GRPC_TLS_CERT",
-          "grpc.allow_plaintext", "--caddy-admin", "VITRINE_BUILDER_SLOTS",
-          "controller.poll_interval_seconds", "[[notifications]]", "http.public_url"}) {
+    for (const char *fragment : {"--grpc-listen",
+                                 "--http-listen",
+                                 "--router-listen",
+                                 "--data-dir",
+                                 "--database",
+                                 "--runtime",
+                                 "--allow-local-repos",
+                                 "--config",
+                                 "--log-level",
+                                 "--log-format",
+                                 "VITRINE_GRPC_TLS_CERT",
+                                 "grpc.allow_plaintext",
+                                 "--caddy-admin",
+                                 "VITRINE_BUILDER_SLOTS",
+                                 "controller.poll_interval_seconds",
+                                 "[[notifications]]",
+                                 "http.public_url",
+                                 "--docker-host",
+                                 "VITRINE_DOCKER_BASE_IMAGE",
+                                 "gc.keep_builds",
+                                 "VITRINE_GC_BUILD_LOG_DAYS"}) {
         QVERIFY2(help.text.contains(QString::fromUtf8(fragment)), fragment);
     }
     const Invocation version = parse({}, {}, {QStringLiteral("--version")});

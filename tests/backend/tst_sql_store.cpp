@@ -1338,6 +1338,19 @@ void TestSqlStore::transitionIsACompareAndSet()
     QCOMPARE(succeeded->builderId, QStringLiteral("local-1"));
     QCOMPARE(succeeded->artifactPath, QStringLiteral("artifacts/bld.tar.gz"));
     QCOMPARE(succeeded->version, 3);
+    QVERIFY(succeeded->image.isEmpty());
+
+    // A build for a container runtime keeps the image it produced.
+    const Build imaged = addBuild(*store, blog, kCommitB, kCreated.addSecs(1));
+    QVERIFY(store->transitionBuild(imaged.id, BuildState::Queued, BuildState::Building, {}));
+    domain::BuildTransitionFields withImage;
+    withImage.image = QStringLiteral("vitrine/blog:bld_imaged");
+    withImage.plan = domain::BuildPlan{domain::DeployType::Runtime, {}};
+    QVERIFY(store->transitionBuild(imaged.id, BuildState::Building, BuildState::Succeeded, withImage));
+    const auto withImageStored = store->findBuildById(imaged.id);
+    QCOMPARE(withImageStored->image, QStringLiteral("vitrine/blog:bld_imaged"));
+    QVERIFY(withImageStored->artifactPath.isEmpty());
+    QCOMPARE(withImageStored->deployType, domain::DeployType::Runtime);
 
     const Build failing = addBuild(*store, blog, kCommitB, kCreated);
     QVERIFY(store->transitionBuild(failing.id, BuildState::Queued, BuildState::Building, {}));

@@ -174,6 +174,19 @@ void TestPlatformStatus::adminSeesBuildersQueueAndFigures()
     QVERIFY(done.recent_builds().duration_p90().seconds() >= done.recent_builds().duration_p50().seconds());
     QCOMPARE(done.open_alerts(), 0);
     QVERIFY(done.disk().total_bytes() > 0);
+
+    // An application's disk use counts its artifact, its published site and its build log, as of a walk at
+    // most 30 s old.
+    const auto quickDiskBytes = [this] {
+        v1::GetApplicationRequest get;
+        get.set_application("quick");
+        v1::Application quick;
+        return call(m_channel, m_admin, &v1::ApplicationService::Stub::GetApplication, get, &quick).ok()
+                   ? quick.disk_bytes()
+                   : -1;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(quickDiskBytes() > 0, 45'000);
+    QVERIFY(quickDiskBytes() < status().disk().total_bytes());
 }
 
 QTEST_GUILESS_MAIN(TestPlatformStatus)

@@ -170,6 +170,9 @@ void TestVitrinectl::memberCreatesRepositoryAndApplication()
     QVERIFY2(shown.out.contains(QStringLiteral("make site")), shown.describe());
     // The repository has no commit yet, so nothing was built.
     QVERIFY2(shown.out.contains(QRegularExpression(QStringLiteral("Latest build: +-\\n"))), shown.describe());
+    QVERIFY2(
+        shown.out.contains(QRegularExpression(QStringLiteral("Disk use: +[0-9.]+ (B|KiB|MiB|GiB|TiB)\\n"))),
+        shown.describe());
 
     const CliResult listed = run({QStringLiteral("apps"), QStringLiteral("list")}, m_aliceToken);
     QVERIFY2(listed.exitCode == 0, listed.describe());

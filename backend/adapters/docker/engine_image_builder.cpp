@@ -690,9 +690,13 @@ void EngineImageBuilder::removeImage(const QString &image)
 
 QList<EngineImage> EngineImageBuilder::imagesOf(const QStringList &labelFilters)
 {
-    const QJsonObject filters{{QStringLiteral("label"), QJsonArray::fromStringList(labelFilters)}};
-    const DockerResponse response =
-        m_client.request("GET", QStringLiteral("/images/json?filters=%1").arg(percentEncodedJson(filters)));
+    // Podman refuses an empty label filter: without labels, ask for every image.
+    QString path = QStringLiteral("/images/json");
+    if (!labelFilters.isEmpty()) {
+        const QJsonObject filters{{QStringLiteral("label"), QJsonArray::fromStringList(labelFilters)}};
+        path += QStringLiteral("?filters=%1").arg(percentEncodedJson(filters));
+    }
+    const DockerResponse response = m_client.request("GET", path);
     if (!response.ok())
         throw Error::failedPrecondition(
             QStringLiteral("cannot list images: %1").arg(response.errorMessage()));

@@ -385,6 +385,7 @@ void toPb(const domain::Application &application, v1::Application *out)
     out->set_pinned_build_id(toStd(application.pinnedBuildId));
     out->set_runtime_state(toStd(application.runtimeState));
     out->set_restart_count(application.restartCount);
+    out->set_disk_bytes(application.diskBytes);
     if (application.latestBuild) {
         out->set_latest_build_id(toStd(application.latestBuild->id));
         out->set_latest_build_state(toStd(domain::buildStateName(application.latestBuild->state)));
@@ -430,6 +431,7 @@ void toPb(const domain::Build &build, v1::Build *out)
     toPb(build.config, out->mutable_config());
     out->set_deploy_type(toPb(build.deployType));
     out->set_start_command(toStd(build.startCommand));
+    out->set_image(toStd(build.image));
 }
 
 void toPb(const domain::LogLine &line, v1::LogLine *out)
@@ -478,6 +480,7 @@ domain::Build fromPb(const QString &field, const v1::Build &build)
     if (const auto deployType = fromPb(field + QStringLiteral(".deploy_type"), build.deploy_type()))
         converted.deployType = *deployType;
     converted.startCommand = toQString(build.start_command());
+    converted.image = toQString(build.image());
     return converted;
 }
 

@@ -155,9 +155,10 @@ void HttpServer::serveWakeRequests(usecases::RuntimeControl &control, WakeTiming
     m_wakeHandler = std::make_unique<WakeHandler>(control, m_store, timing);
 }
 
-void HttpServer::serveMetrics(usecases::MetricsRecorder &recorder, usecases::AuthService &auth)
+void HttpServer::serveMetrics(usecases::MetricsRecorder &recorder, usecases::AuthService &auth,
+                              const usecases::DiskUsageMeter *disk)
 {
-    m_prometheus = std::make_unique<PrometheusEndpoint>(recorder, auth, m_version);
+    m_prometheus = std::make_unique<PrometheusEndpoint>(recorder, auth, m_version, disk);
     m_server.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get,
                    [this](const QHttpServerRequest &request) { return m_prometheus->respond(request); });
 }

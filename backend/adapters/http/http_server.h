@@ -39,7 +39,9 @@ public:
 
     // Serves GET /metrics: the recorder's metrics in Prometheus' text format, for admins' bearer tokens (see
     // PrometheusEndpoint). Both must outlive this server. Call once, before listen().
-    void serveMetrics(usecases::MetricsRecorder &recorder, usecases::AuthService &auth);
+    // disk: where the disk figures come from; null: none are shown.
+    void serveMetrics(usecases::MetricsRecorder &recorder, usecases::AuthService &auth,
+                      const usecases::DiskUsageMeter *disk = nullptr);
 
     // Stops accepting connections. Requests already received are still answered.
     void close();

@@ -5,6 +5,7 @@
 #include <QLocale>
 #include <QLoggingCategory>
 
+#include <algorithm>
 #include <utility>
 
 namespace vitrine::adapters::http {
@@ -97,7 +98,8 @@ QHttpServerResponse plainText(const QString &message, QHttpServerResponse::Statu
 } // namespace
 
 QByteArray prometheusText(const QString &version, const usecases::PlatformMetrics &platform,
-                          const QList<usecases::ApplicationMetrics> &applications)
+                          const QList<usecases::ApplicationMetrics> &applications,
+                          const usecases::DiskUsage &disk)
 {
     const QString gauge = QStringLiteral("gauge");
     const QString counter = QStringLiteral("counter");
@@ -147,14 +149,33 @@ QByteArray prometheusText(const QString &version, const usecases::PlatformMetric
         out, applications, QStringLiteral("vitrine_app_requests_total"), counter,
         QStringLiteral("Requests the router passed to the application."),
         [](const usecases::ApplicationMetrics &app) { return QString::number(app.requestsTotal); });
+
+    if (disk.measured) {
+        out.family(
+            QStringLiteral("vitrine_disk_used_bytes"), gauge,
+            QStringLiteral("Bytes under the data dir plus the images Vitrine built, as last measured."));
+        out.sample(QStringLiteral("vitrine_disk_used_bytes"),
+                   QString::number(disk.total.totalBytes + disk.total.imagesBytes));
+        out.family(
+            QStringLiteral("vitrine_app_disk_bytes"), gauge,
+            QStringLiteral("Bytes the application's artifacts, releases, sites, logs and images take, as "
+                           "last measured."));
+        QList<usecases::ApplicationDiskUse> byName = disk.byApplication.values();
+        std::sort(byName.begin(), byName.end(),
+                  [](const auto &a, const auto &b) { return a.applicationName < b.applicationName; });
+        for (const usecases::ApplicationDiskUse &application : std::as_const(byName))
+            out.sample(QStringLiteral("vitrine_app_disk_bytes"), QStringLiteral("app"),
+                       application.applicationName, QString::number(application.totalBytes()));
+    }
     return out.text();
 }
 
 PrometheusEndpoint::PrometheusEndpoint(usecases::MetricsRecorder &recorder, usecases::AuthService &auth,
-                                       QString version)
+                                       QString version, const usecases::DiskUsageMeter *disk)
     : m_recorder(recorder)
     , m_auth(auth)
     , m_version(std::move(version))
+    , m_disk(disk)
 {
 }
 
@@ -182,7 +203,8 @@ QHttpServerResponse PrometheusEndpoint::respond(const QHttpServerRequest &reques
         return internalError(error);
     }
     return QHttpServerResponse(QByteArray(kPrometheusContentType),
-                               prometheusText(m_version, m_recorder.platform(), m_recorder.latest()));
+                               prometheusText(m_version, m_recorder.platform(), m_recorder.latest(),
+                                              m_disk ? m_disk->lastMeasured() : usecases::DiskUsage{}));
 }
 
 } // namespace vitrine::adapters::http

@@ -195,6 +195,11 @@ CREATE TABLE alerts (
              QStringLiteral("CREATE INDEX alerts_by_time ON alerts (opened_at, id)"),
              QStringLiteral("CREATE INDEX alerts_by_application ON alerts (application_id, opened_at, id)"),
          }},
+        {4,
+         "container images of builds",
+         {
+             QStringLiteral("ALTER TABLE builds ADD COLUMN image TEXT NOT NULL DEFAULT ''"),
+         }},
     };
 }
 

@@ -534,7 +534,7 @@ QVariant stateValue(BuildState state)
 const QString kBuildSelect = QStringLiteral(
     "SELECT b.id, b.application_id, a.name, b.commit_sha, b.config_hash, b.build_config, b.env, b.state, "
     "b.owner_key, b.builder_id, b.failure_reason, b.artifact_path, b.queued_at, b.started_at, "
-    "b.finished_at, b.heartbeat_at, b.version, b.deploy_type, b.start_command "
+    "b.finished_at, b.heartbeat_at, b.version, b.deploy_type, b.start_command, b.image "
     "FROM builds b JOIN applications a ON a.id = b.application_id");
 
 Build buildFrom(const Rows &rows)
@@ -572,6 +572,7 @@ Build buildFrom(const Rows &rows)
     }
     build.deployType = *deployType;
     build.startCommand = rows.value(18).toString();
+    build.image = rows.value(19).toString();
     return build;
 }
 
@@ -1342,14 +1343,14 @@ void SqlStore::insertBuild(const Build &build)
             QStringLiteral(
                 "INSERT INTO builds (id, application_id, commit_sha, config_hash, build_config, env, "
                 "state, owner_key, builder_id, failure_reason, artifact_path, queued_at, "
-                "started_at, finished_at, heartbeat_at, version, deploy_type, start_command) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
+                "started_at, finished_at, heartbeat_at, version, deploy_type, start_command, image) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"),
             {build.id, build.applicationId, text(build.commit), text(build.configHash),
              buildConfigJson(build.config), envJson(build.env), stateValue(build.state), text(build.ownerKey),
              text(build.builderId), text(build.failureReason), text(build.artifactPath),
              timestamp(createdAtOrNow(build.queuedAt)), timestamp(build.startedAt),
              timestamp(build.finishedAt), timestamp(build.heartbeatAt),
-             domain::deployTypeName(build.deployType), text(build.startCommand)});
+             domain::deployTypeName(build.deployType), text(build.startCommand), text(build.image)});
     });
 }
 
@@ -1403,7 +1404,8 @@ bool SqlStore::transitionBuild(const QString &id, BuildState from, BuildState to
     }
     for (const auto &[column, value] : {std::pair{QStringLiteral("builder_id"), fields.builderId},
                                         std::pair{QStringLiteral("failure_reason"), fields.failureReason},
-                                        std::pair{QStringLiteral("artifact_path"), fields.artifactPath}}) {
+                                        std::pair{QStringLiteral("artifact_path"), fields.artifactPath},
+                                        std::pair{QStringLiteral("image"), fields.image}}) {
         if (!value.isEmpty()) {
             assignments << column + QStringLiteral(" = ?");
             values << value;

@@ -56,6 +56,7 @@ struct BuildTransitionFields {
     QString builderId; // → BUILDING: who runs it
     QString failureReason;              // → FAILED or CANCELED: why, for people
     QString artifactPath;               // → SUCCEEDED: the artifact, relative to the data dir
+    QString image = {};                 // → SUCCEEDED: the engine image the build produced
     std::optional<BuildPlan> plan = {}; // → SUCCEEDED: replaces the build's deploy type and start command
 };
 
