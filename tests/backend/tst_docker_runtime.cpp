@@ -2,6 +2,7 @@
 #include "adapters/runtime/docker/container_requests.h"
 #include "adapters/runtime/docker/docker_runtime.h"
 #include "podman_service.h"
+#include "recording_runtime_observer.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
@@ -11,13 +12,14 @@
 #include <QTest>
 
 #include <memory>
-#include <mutex>
 
 using namespace vitrine::domain;
 using vitrine::adapters::docker::DockerClient;
 using vitrine::adapters::runtime::DockerRuntime;
 using vitrine::adapters::runtime::DockerRuntimeOptions;
 using vitrine::tests::PodmanService;
+using vitrine::tests::RecordingRuntimeObserver;
+using ReportedExit = RecordingRuntimeObserver::ReportedExit;
 
 namespace {
 
@@ -31,79 +33,6 @@ const QString kServerId = QStringLiteral("tst-docker-runtime");
 const QString kWebApp = QStringLiteral("mkdir -p /www && echo \"$GREETING\" > /www/index.html && "
                                        "echo \"listening on $PORT with $GREETING\" && echo ready >&2 && "
                                        "exec httpd -f -p \"$PORT\" -h /www");
-
-struct OutputLine {
-    QString instanceId;
-    LogStream stream;
-    QString text;
-};
-
-struct ReportedExit {
-    InstanceStatus status;
-    InstanceExit exit;
-    int linesBefore = 0; // output lines of the instance the observer had heard when the exit came
-};
-
-// Records what the runtime reports, from its threads.
-class RecordingObserver final : public RuntimeObserver {
-public:
-    void instanceOutput(const QString &, const QString &instanceId, LogStream stream,
-                        const QString &text) override
-    {
-        const std::lock_guard lock(m_mutex);
-        m_output << OutputLine{instanceId, stream, text};
-    }
-    void instanceStateChanged(const InstanceStatus &status) override
-    {
-        const std::lock_guard lock(m_mutex);
-        m_states << status;
-    }
-    void instanceExited(const InstanceStatus &status, const InstanceExit &exit) override
-    {
-        const std::lock_guard lock(m_mutex);
-        int lines = 0;
-        for (const OutputLine &line : std::as_const(m_output))
-            lines += line.instanceId == status.instanceId ? 1 : 0;
-        m_exits << ReportedExit{status, exit, lines};
-    }
-
-    QStringList lines(const QString &instanceId, LogStream stream)
-    {
-        const std::lock_guard lock(m_mutex);
-        QStringList texts;
-        for (const OutputLine &line : std::as_const(m_output)) {
-            if (line.instanceId == instanceId && line.stream == stream)
-                texts << line.text;
-        }
-        return texts;
-    }
-    QList<InstanceState> states(const QString &instanceId)
-    {
-        const std::lock_guard lock(m_mutex);
-        QList<InstanceState> states;
-        for (const InstanceStatus &status : std::as_const(m_states)) {
-            if (status.instanceId == instanceId)
-                states << status.state;
-        }
-        return states;
-    }
-    QList<ReportedExit> exits(const QString &instanceId)
-    {
-        const std::lock_guard lock(m_mutex);
-        QList<ReportedExit> exits;
-        for (const ReportedExit &exit : std::as_const(m_exits)) {
-            if (exit.status.instanceId == instanceId)
-                exits << exit;
-        }
-        return exits;
-    }
-
-private:
-    std::mutex m_mutex;
-    QList<OutputLine> m_output;
-    QList<InstanceStatus> m_states;
-    QList<ReportedExit> m_exits;
-};
 
 InstanceStatus statusOf(DockerRuntime &runtime, const QString &instanceId)
 {
@@ -176,7 +105,7 @@ private:
 
     std::unique_ptr<PodmanService> m_podman;
     std::unique_ptr<DockerClient> m_client;
-    std::unique_ptr<RecordingObserver> m_observer; // fresh for each test, like the runtime
+    std::unique_ptr<RecordingRuntimeObserver> m_observer; // fresh for each test, like the runtime
     std::unique_ptr<DockerRuntime> m_runtime;
 };
 
@@ -194,7 +123,7 @@ void TestDockerRuntime::initTestCase()
 
 void TestDockerRuntime::init()
 {
-    m_observer = std::make_unique<RecordingObserver>();
+    m_observer = std::make_unique<RecordingRuntimeObserver>();
     if (!m_podman)
         return;
     DockerRuntimeOptions options;

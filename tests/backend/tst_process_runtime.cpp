@@ -1,6 +1,7 @@
 #include "adapters/runtime/process/process_runtime.h"
 #include "adapters/sandbox/sandbox_cgroup.h"
 #include "processes.h"
+#include "recording_runtime_observer.h"
 
 #include <QFile>
 #include <QHostAddress>
@@ -10,12 +11,13 @@
 #include <QUuid>
 
 #include <memory>
-#include <mutex>
 
 using namespace vitrine::domain;
 using vitrine::adapters::runtime::ProcessRuntime;
 using vitrine::adapters::runtime::ProcessRuntimeOptions;
 using vitrine::tests::processWithArgumentRuns;
+using vitrine::tests::RecordingRuntimeObserver;
+using ReportedExit = RecordingRuntimeObserver::ReportedExit;
 
 namespace {
 
@@ -41,75 +43,6 @@ print('listening on', os.environ['PORT'], flush=True)
 print('ready', file=sys.stderr, flush=True)
 http.server.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), Handler).serve_forever()
 )";
-
-struct OutputLine {
-    QString instanceId;
-    LogStream stream;
-    QString text;
-};
-
-struct ReportedExit {
-    InstanceStatus status;
-    InstanceExit exit;
-};
-
-// Records what the runtime reports, from its thread.
-class RecordingObserver final : public RuntimeObserver {
-public:
-    void instanceOutput(const QString &, const QString &instanceId, LogStream stream,
-                        const QString &text) override
-    {
-        const std::lock_guard lock(m_mutex);
-        m_output << OutputLine{instanceId, stream, text};
-    }
-    void instanceStateChanged(const InstanceStatus &status) override
-    {
-        const std::lock_guard lock(m_mutex);
-        m_states << status;
-    }
-    void instanceExited(const InstanceStatus &status, const InstanceExit &exit) override
-    {
-        const std::lock_guard lock(m_mutex);
-        m_exits << ReportedExit{status, exit};
-    }
-
-    QStringList lines(const QString &instanceId, LogStream stream)
-    {
-        const std::lock_guard lock(m_mutex);
-        QStringList texts;
-        for (const OutputLine &line : std::as_const(m_output)) {
-            if (line.instanceId == instanceId && line.stream == stream)
-                texts << line.text;
-        }
-        return texts;
-    }
-    QList<InstanceState> states(const QString &instanceId)
-    {
-        const std::lock_guard lock(m_mutex);
-        QList<InstanceState> states;
-        for (const InstanceStatus &status : std::as_const(m_states)) {
-            if (status.instanceId == instanceId)
-                states << status.state;
-        }
-        return states;
-    }
-    QList<ReportedExit> exits(const QString &instanceId)
-    {
-        const std::lock_guard lock(m_mutex);
-        QList<ReportedExit> exits;
-        for (const ReportedExit &exit : std::as_const(m_exits)) {
-            if (exit.status.instanceId == instanceId)
-                exits << exit;
-        }
-        return exits;
-    }
-
-private:
-    std::mutex m_mutex;
-    QList<OutputLine> m_output;
-    QList<InstanceStatus> m_states;
-    QList<ReportedExit> m_exits;
-};
 
 InstanceStatus statusOf(ProcessRuntime &runtime, const QString &instanceId)
 {
@@ -175,7 +108,7 @@ private:
     InstanceSpec appSpec(const QString &instanceId) const;
 
     std::unique_ptr<QTemporaryDir> m_release;
-    std::unique_ptr<RecordingObserver> m_observer; // fresh for each test, like the runtime
+    std::unique_ptr<RecordingRuntimeObserver> m_observer; // fresh for each test, like the runtime
     std::unique_ptr<ProcessRuntime> m_runtime;
 };
 
@@ -188,7 +121,7 @@ void TestProcessRuntime::init()
     app.write(kApp);
     app.close();
 
-    m_observer = std::make_unique<RecordingObserver>();
+    m_observer = std::make_unique<RecordingRuntimeObserver>();
     ProcessRuntimeOptions options;
     options.stopGracePeriod = std::chrono::milliseconds(2000);
     options.initialBackoff = std::chrono::milliseconds(50);
