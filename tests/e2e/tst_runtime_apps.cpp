@@ -1,6 +1,7 @@
 // Runtime apps end to end: a real vitrine-server running python3 web apps on the process backend behind its
 // embedded Caddy, built from local git repositories.
 
+#include "alert_event_watcher.h"
 #include "git_fixture.h"
 #include "grpc_calls.h"
 #include "http_request.h"
@@ -35,7 +36,7 @@
 #include <vector>
 
 using namespace vitrine;
-using vitrine::tests::authorize;
+using vitrine::tests::AlertEventWatcher;
 using vitrine::tests::call;
 using vitrine::tests::GitFixture;
 using vitrine::tests::readStream;
@@ -67,46 +68,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
 print("listening on", os.environ["PORT"], flush=True)
 http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 )";
-
-// The admin's WatchEvents on a thread of its own, keeping the alert events.
-class AlertEventWatcher {
-public:
-    AlertEventWatcher(std::shared_ptr<grpc::Channel> channel, const std::string &token)
-    {
-        authorize(m_context, token);
-        m_thread = std::thread([this, channel = std::move(channel)] {
-            std::unique_ptr<grpc::ClientReader<v1::Event>> reader =
-                v1::EventService::Stub(channel).WatchEvents(&m_context, v1::WatchEventsRequest());
-            v1::Event event;
-            while (reader->Read(&event)) {
-                if (event.type() != v1::EVENT_TYPE_ALERT_OPENED)
-                    continue;
-                const std::lock_guard lock(m_mutex);
-                m_alerts.push_back(event);
-            }
-            reader->Finish();
-        });
-    }
-    ~AlertEventWatcher()
-    {
-        m_context.TryCancel();
-        m_thread.join();
-    }
-
-    bool saw(const std::string &application, const std::string &kind) const
-    {
-        const std::lock_guard lock(m_mutex);
-        return std::any_of(m_alerts.begin(), m_alerts.end(), [&](const v1::Event &event) {
-            return event.application_name() == application && event.state() == kind;
-        });
-    }
-
-private:
-    grpc::ClientContext m_context;
-    mutable std::mutex m_mutex;
-    std::vector<v1::Event> m_alerts;
-    std::thread m_thread;
-};
 
 // Sends GET requests to one website without pause on a thread of its own, counting the answers.
 class LoadGenerator {
