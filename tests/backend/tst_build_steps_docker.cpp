@@ -6,6 +6,7 @@
 #include "adapters/sandbox/bubblewrap_command_runner.h"
 #include "domain/error.h"
 #include "domain/ids.h"
+#include "file_tree.h"
 #include "git_fixture.h"
 #include "podman_service.h"
 #include "usecases/build_steps.h"
@@ -30,7 +31,10 @@ using vitrine::adapters::docker::EngineImageBuilder;
 using vitrine::adapters::docker::EngineImagePort;
 using vitrine::adapters::git::Libgit2GitService;
 using vitrine::adapters::sandbox::BubblewrapCommandRunner;
+using vitrine::tests::dockerfileFrom;
+using vitrine::tests::filesIn;
 using vitrine::tests::GitFixture;
+using vitrine::tests::Tree;
 using vitrine::usecases::BuildOutcome;
 using vitrine::usecases::BuildReport;
 using vitrine::usecases::BuildSteps;
@@ -40,32 +44,7 @@ Q_DECLARE_METATYPE(vitrine::domain::BuildType)
 
 namespace {
 
-using Tree = QMap<QString, QByteArray>;
-
 const QString kBaseImage = QStringLiteral("vitrine-test/busybox:1");
-
-// Every file under root (path → content), hidden ones too.
-Tree filesIn(const QString &root)
-{
-    Tree tree;
-    QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile file(path);
-        tree.insert(QDir(root).relativeFilePath(path),
-                    file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("unreadable"));
-    }
-    return tree;
-}
-
-QByteArray dockerfile(const QStringList &linesAfterFrom)
-{
-    return (QStringList{QStringLiteral("FROM ") + kBaseImage} + linesAfterFrom)
-               .join(QLatin1Char('\n'))
-               .toUtf8() +
-           '\n';
-}
 
 // The build log as the steps write it; onLine sees each output line as it arrives.
 class RecordingReport final : public BuildReport {
@@ -211,7 +190,7 @@ void TestBuildStepsDocker::dockerfileBuildWithoutAnEngineFails()
     BuildConfig config;
     config.type = type;
     config.artifactDir = QStringLiteral("site");
-    const Build build = buildOf(config, {{QStringLiteral("Dockerfile"), dockerfile({})}});
+    const Build build = buildOf(config, {{QStringLiteral("Dockerfile"), dockerfileFrom(kBaseImage, {})}});
     BuildSteps withoutEngine(m_gitService, m_runner, m_archive);
     RecordingReport report;
     const std::atomic<bool> stop = false;
@@ -236,9 +215,10 @@ void TestBuildStepsDocker::runtimeDockerfileBuildRecordsItsImage()
     const Build build = buildOf(
         config,
         {{QStringLiteral("app/docker/Dockerfile"),
-          dockerfile({QStringLiteral("ARG GREETING"), QStringLiteral("COPY server.txt /srv/server.txt"),
-                      QStringLiteral("RUN echo first; echo \"greeting $GREETING\""),
-                      QStringLiteral(R"(CMD ["httpd", "-f", "-p", "8080", "-h", "/srv"])")})},
+          dockerfileFrom(kBaseImage,
+                         {QStringLiteral("ARG GREETING"), QStringLiteral("COPY server.txt /srv/server.txt"),
+                          QStringLiteral("RUN echo first; echo \"greeting $GREETING\""),
+                          QStringLiteral(R"(CMD ["httpd", "-f", "-p", "8080", "-h", "/srv"])")})},
          {QStringLiteral("app/server.txt"), "served\n"}},
         {{QStringLiteral("GREETING"), QStringLiteral("hello")}});
     RecordingReport report;
@@ -277,11 +257,12 @@ void TestBuildStepsDocker::staticDockerfileBuildPacksTheImagesFolder()
     BuildConfig config;
     config.type = BuildType::StaticDockerfile;
     config.artifactDir = QStringLiteral("out/site");
-    const Build build =
-        buildOf(config, {{QStringLiteral("Dockerfile"),
-                          dockerfile({QStringLiteral("COPY about.html /out/site/about.html"),
+    const Build build = buildOf(
+        config,
+        {{QStringLiteral("Dockerfile"),
+          dockerfileFrom(kBaseImage, {QStringLiteral("COPY about.html /out/site/about.html"),
                                       QStringLiteral("RUN echo '<h1>built</h1>' > /out/site/index.html")})},
-                         {QStringLiteral("about.html"), "<p>about</p>\n"}});
+         {QStringLiteral("about.html"), "<p>about</p>\n"}});
     RecordingReport report;
     const std::atomic<bool> stop = false;
 
@@ -315,8 +296,8 @@ void TestBuildStepsDocker::staticDockerfileBuildNeedsAFolderOfTheImage()
     BuildConfig config;
     config.type = BuildType::StaticDockerfile;
     config.artifactDir = artifactDir;
-    const Build build =
-        buildOf(config, {{QStringLiteral("Dockerfile"), dockerfile({QStringLiteral("RUN true")})}});
+    const Build build = buildOf(
+        config, {{QStringLiteral("Dockerfile"), dockerfileFrom(kBaseImage, {QStringLiteral("RUN true")})}});
     RecordingReport report;
     const std::atomic<bool> stop = false;
 
@@ -378,9 +359,9 @@ void TestBuildStepsDocker::stopDuringRunLeavesNoImage()
     requirePodman();
     BuildConfig config;
     config.type = BuildType::RuntimeDockerfile;
-    const Build build =
-        buildOf(config, {{QStringLiteral("Dockerfile"),
-                          dockerfile({QStringLiteral("RUN echo sleeping; sleep 1000; echo woke")})}});
+    const Build build = buildOf(
+        config, {{QStringLiteral("Dockerfile"),
+                  dockerfileFrom(kBaseImage, {QStringLiteral("RUN echo sleeping; sleep 1000; echo woke")})}});
     RecordingReport report;
     std::atomic<bool> stop = false;
     report.onLine = [&stop](const QString &text) {
@@ -404,8 +385,8 @@ void TestBuildStepsDocker::badDockerfileFailsWithTheEnginesMessage()
     requirePodman();
     BuildConfig config;
     config.type = BuildType::RuntimeDockerfile;
-    const Build build =
-        buildOf(config, {{QStringLiteral("Dockerfile"), dockerfile({QStringLiteral("FOO bar")})}});
+    const Build build = buildOf(
+        config, {{QStringLiteral("Dockerfile"), dockerfileFrom(kBaseImage, {QStringLiteral("FOO bar")})}});
     RecordingReport report;
     const std::atomic<bool> stop = false;
 

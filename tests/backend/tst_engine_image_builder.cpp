@@ -56,14 +56,6 @@ private:
     QTemporaryDir m_dir;
 };
 
-QByteArray dockerfile(const QStringList &linesAfterFrom)
-{
-    return (QStringList{QStringLiteral("FROM ") + kBaseImage} + linesAfterFrom)
-               .join(QLatin1Char('\n'))
-               .toUtf8() +
-           '\n';
-}
-
 ImageBuildRequest requestFor(const Checkout &checkout, const QString &buildId)
 {
     ImageBuildRequest request;
@@ -174,7 +166,8 @@ void TestEngineImageBuilder::outputArrivesLineByLineWhileTheBuildRuns()
 {
     requirePodman();
     const Checkout checkout({{QStringLiteral("Dockerfile"),
-                              dockerfile({QStringLiteral("RUN echo first; echo second; echo third")})}});
+                              vitrine::tests::dockerfileFrom(
+                                  kBaseImage, {QStringLiteral("RUN echo first; echo second; echo third")})}});
     const QString buildId = QStringLiteral("bld_lines");
     const QStringList byBuild{QStringLiteral("vitrine.build-id=") + buildId};
 
@@ -218,7 +211,8 @@ void TestEngineImageBuilder::buildArgsReachRun()
     requirePodman();
     const Checkout checkout(
         {{QStringLiteral("Dockerfile"),
-          dockerfile({QStringLiteral("ARG GREETING"), QStringLiteral("RUN echo \"greeting=$GREETING\"")})}});
+          vitrine::tests::dockerfileFrom(kBaseImage, {QStringLiteral("ARG GREETING"),
+                                                      QStringLiteral("RUN echo \"greeting=$GREETING\"")})}});
     ImageBuildRequest request = requestFor(checkout, QStringLiteral("bld_args"));
     request.buildArgs = {{QStringLiteral("GREETING"), QStringLiteral("hello club & friends")}};
     QList<LoggedLine> lines;
@@ -232,7 +226,8 @@ void TestEngineImageBuilder::contextLeavesOutGitAndLinksLeadingOut()
     requirePodman();
     Checkout checkout({
         {QStringLiteral("app/Dockerfile"),
-         dockerfile({QStringLiteral("COPY . /ctx"), QStringLiteral("RUN ls -a /ctx /ctx/docs")})},
+         vitrine::tests::dockerfileFrom(
+             kBaseImage, {QStringLiteral("COPY . /ctx"), QStringLiteral("RUN ls -a /ctx /ctx/docs")})},
         {QStringLiteral("app/.git/HEAD"), "ref: refs/heads/main\n"},
         {QStringLiteral("app/site/index.html"), "<h1>hi</h1>\n"},
         {QStringLiteral("app/run.sh"), "#!/bin/sh\n"},
@@ -267,8 +262,8 @@ void TestEngineImageBuilder::generatedDockerfileBuildsOverTheContext()
     const Checkout checkout({{QStringLiteral("hello.txt"), "hello from the context\n"}});
     ImageBuildRequest request = requestFor(checkout, QStringLiteral("bld_generated"));
     request.dockerfile = QStringLiteral("Absent.Dockerfile");
-    request.generatedDockerfile = QString::fromUtf8(
-        dockerfile({QStringLiteral("COPY hello.txt /hello.txt"), QStringLiteral("RUN cat /hello.txt")}));
+    request.generatedDockerfile = QString::fromUtf8(vitrine::tests::dockerfileFrom(
+        kBaseImage, {QStringLiteral("COPY hello.txt /hello.txt"), QStringLiteral("RUN cat /hello.txt")}));
     QList<LoggedLine> lines;
     build(request, &lines);
     QVERIFY2(texts(lines, LogStream::Stdout).contains(QStringLiteral("hello from the context")),
@@ -280,10 +275,13 @@ void TestEngineImageBuilder::engineErrorsFailTheBuild_data()
     QTest::addColumn<QByteArray>("dockerfileText");
     QTest::addColumn<QString>("messagePart");
     QTest::newRow("unknown instruction")
-        << dockerfile({QStringLiteral("FOO bar")}) << QStringLiteral("Unknown instruction: \"FOO\"");
-    QTest::newRow("missing file") << dockerfile({QStringLiteral("COPY nothing-here /x")})
+        << vitrine::tests::dockerfileFrom(kBaseImage, {QStringLiteral("FOO bar")})
+        << QStringLiteral("Unknown instruction: \"FOO\"");
+    QTest::newRow("missing file") << vitrine::tests::dockerfileFrom(kBaseImage,
+                                                                    {QStringLiteral("COPY nothing-here /x")})
                                   << QStringLiteral("nothing-here");
-    QTest::newRow("failing command") << dockerfile({QStringLiteral("RUN exit 3")})
+    QTest::newRow("failing command") << vitrine::tests::dockerfileFrom(kBaseImage,
+                                                                       {QStringLiteral("RUN exit 3")})
                                      << QStringLiteral("exit status 3");
 }
 
@@ -325,8 +323,8 @@ void TestEngineImageBuilder::badPathsAreRefusedBeforeTheEngine()
     QFETCH(QString, dockerfileName);
     QFETCH(QString, field);
     const QTemporaryDir outside;
-    Checkout checkout(
-        {{QStringLiteral("Dockerfile"), dockerfile({})}, {QStringLiteral("app/readme"), "hi\n"}});
+    Checkout checkout({{QStringLiteral("Dockerfile"), vitrine::tests::dockerfileFrom(kBaseImage, {})},
+                       {QStringLiteral("app/readme"), "hi\n"}});
     QFile(checkout.path() + QStringLiteral("/Dockerfile"))
         .copy(outside.filePath(QStringLiteral("Dockerfile")));
     QVERIFY(QFile::link(outside.path(), checkout.path() + QStringLiteral("/outside-link")));
@@ -367,8 +365,10 @@ void TestEngineImageBuilder::missingDockerfileIsNamed()
 void TestEngineImageBuilder::cancelStopsTheBuildAndLeavesNoImage()
 {
     requirePodman();
-    const Checkout checkout({{QStringLiteral("Dockerfile"),
-                              dockerfile({QStringLiteral("RUN echo started; sleep 30; echo finished")})}});
+    const Checkout checkout(
+        {{QStringLiteral("Dockerfile"),
+          vitrine::tests::dockerfileFrom(kBaseImage,
+                                         {QStringLiteral("RUN echo started; sleep 30; echo finished")})}});
     const ImageBuildRequest request = requestFor(checkout, QStringLiteral("bld_cancel"));
     std::atomic_bool cancel = false;
     QStringList lines;
@@ -393,7 +393,8 @@ void TestEngineImageBuilder::extractDirectoryCopiesTheFolderContents()
     requirePodman();
     const Checkout checkout({
         {QStringLiteral("Dockerfile"),
-         dockerfile(
+         vitrine::tests::dockerfileFrom(
+             kBaseImage,
              {QStringLiteral("COPY public/ /site/"),
               QStringLiteral("RUN mkdir -p /site/css && echo '<h1>built</h1>' > /site/index.html && "
                              "echo 'body{}' > /site/css/main.css && ln -s index.html /site/home.html")})},
@@ -435,7 +436,8 @@ void TestEngineImageBuilder::removeImageRemovesItOnce()
 {
     requirePodman();
     const Checkout checkout(
-        {{QStringLiteral("Dockerfile"), dockerfile({QStringLiteral("RUN echo removable")})}});
+        {{QStringLiteral("Dockerfile"),
+          vitrine::tests::dockerfileFrom(kBaseImage, {QStringLiteral("RUN echo removable")})}});
     const BuiltImage image = build(requestFor(checkout, QStringLiteral("bld_remove")));
     const QStringList byBuild{QStringLiteral("vitrine.build-id=bld_remove")};
     QCOMPARE(m_builder->imagesOf(byBuild).size(), 1);

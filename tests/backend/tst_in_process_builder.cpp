@@ -5,6 +5,7 @@
 #include "adapters/store/sql_store.h"
 #include "domain/error.h"
 #include "domain/ids.h"
+#include "file_tree.h"
 #include "git_fixture.h"
 #include "recording_notifier.h"
 #include "store_fixtures.h"
@@ -30,8 +31,10 @@ using vitrine::adapters::git::Libgit2GitService;
 using vitrine::adapters::logfiles::FileBuildLogStore;
 using vitrine::adapters::sandbox::BubblewrapCommandRunner;
 using vitrine::adapters::store::SqlStore;
+using vitrine::tests::filesIn;
 using vitrine::tests::GitFixture;
 using vitrine::tests::RecordingNotifier;
+using vitrine::tests::Tree;
 using vitrine::usecases::BuilderOptions;
 using vitrine::usecases::BuildLogHub;
 using vitrine::usecases::EventHub;
@@ -44,25 +47,8 @@ Q_DECLARE_METATYPE(vitrine::domain::BuildPlan)
 
 namespace {
 
-using Tree = QMap<QString, QByteArray>;
-
 // How long a test waits for a build to settle before it gives up: generous, the machine is shared.
 constexpr int kSettleTimeoutMs = 60'000;
-
-// Every file under root (path → content), hidden ones too.
-Tree filesIn(const QString &root)
-{
-    Tree tree;
-    QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile file(path);
-        tree.insert(QDir(root).relativeFilePath(path),
-                    file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("unreadable"));
-    }
-    return tree;
-}
 
 // Whether any process has an argument that contains marker.
 bool processWithMarkerRuns(const QByteArray &marker)

@@ -41,6 +41,7 @@ using namespace vitrine;
 using vitrine::tests::AlertEventWatcher;
 using vitrine::tests::authorize;
 using vitrine::tests::call;
+using vitrine::tests::dockerfileFrom;
 using vitrine::tests::GitFixture;
 using vitrine::tests::PodmanService;
 using vitrine::tests::ServerProcess;
@@ -57,11 +58,6 @@ constexpr int kCancelTimeoutMs = 20'000;
 constexpr int kRetireTimeoutMs = 150'000;
 
 const QString kBaseImage = QStringLiteral("vitrine-test/busybox:1");
-
-QByteArray dockerfile(const QStringList &linesAfterFrom)
-{
-    return (QStringList{QStringLiteral("FROM ") + kBaseImage} + linesAfterFrom).join(u'\n').toUtf8() + '\n';
-}
 
 // One StreamBuildLog call on a thread of its own, keeping the lines' texts.
 class BuildLogWatcher {
@@ -340,13 +336,13 @@ void TestDockerApps::dockerfileAppIsServedRestartedStoppedAndDeleted()
 {
     requirePodman();
     // The page is written when the container starts, from the app's variable.
-    const std::string id =
-        createApp(QStringLiteral("web"), v1::BUILD_TYPE_RUNTIME_DOCKERFILE,
-                  {{QStringLiteral("Dockerfile"),
-                    dockerfile({QStringLiteral("RUN mkdir /www"),
-                                QStringLiteral("CMD echo \"greeting=$GREETING\" > /www/index.html && "
-                                               "exec httpd -f -p \"$PORT\" -h /www")})}},
-                  {}, {{QStringLiteral("GREETING"), QStringLiteral("hello from a container")}});
+    const std::string id = createApp(
+        QStringLiteral("web"), v1::BUILD_TYPE_RUNTIME_DOCKERFILE,
+        {{QStringLiteral("Dockerfile"),
+          dockerfileFrom(kBaseImage, {QStringLiteral("RUN mkdir /www"),
+                                      QStringLiteral("CMD echo \"greeting=$GREETING\" > /www/index.html && "
+                                                     "exec httpd -f -p \"$PORT\" -h /www")})}},
+        {}, {{QStringLiteral("GREETING"), QStringLiteral("hello from a container")}});
     QVERIFY(!id.empty());
     QTRY_COMPARE_WITH_TIMEOUT(answerOf(QStringLiteral("web")),
                               QByteArray("greeting=hello from a container\n"), kLiveTimeoutMs);
@@ -384,7 +380,9 @@ void TestDockerApps::staticDockerfileSiteIsServed()
     const std::string id = createApp(
         QStringLiteral("brochure"), v1::BUILD_TYPE_STATIC_DOCKERFILE,
         {{QStringLiteral("Dockerfile"),
-          dockerfile({QStringLiteral("RUN mkdir /site && echo 'made by a Dockerfile' > /site/index.html")})}},
+          dockerfileFrom(
+              kBaseImage,
+              {QStringLiteral("RUN mkdir /site && echo 'made by a Dockerfile' > /site/index.html")})}},
         QStringLiteral("site"));
     QVERIFY(!id.empty());
     QTRY_COMPARE_WITH_TIMEOUT(answerOf(QStringLiteral("brochure")), QByteArray("made by a Dockerfile\n"),
@@ -395,9 +393,10 @@ void TestDockerApps::aCrashLoopIsAlertedAndStopped()
 {
     requirePodman();
     const AlertEventWatcher alertEvents(m_channel, m_token);
-    const std::string id = createApp(
-        QStringLiteral("crashy"), v1::BUILD_TYPE_RUNTIME_DOCKERFILE,
-        {{QStringLiteral("Dockerfile"), dockerfile({QStringLiteral("CMD echo starting; exit 1")})}});
+    const std::string id =
+        createApp(QStringLiteral("crashy"), v1::BUILD_TYPE_RUNTIME_DOCKERFILE,
+                  {{QStringLiteral("Dockerfile"),
+                    dockerfileFrom(kBaseImage, {QStringLiteral("CMD echo starting; exit 1")})}});
     QVERIFY(!id.empty());
     QTRY_VERIFY_WITH_TIMEOUT(newestBuildOf(QStringLiteral("crashy")) &&
                                  newestBuildOf(QStringLiteral("crashy"))->state() ==
@@ -424,8 +423,10 @@ void TestDockerApps::buildOutputArrivesWhileTheEngineBuilds()
         QStringLiteral("talker"), v1::BUILD_TYPE_RUNTIME_DOCKERFILE,
         {{QStringLiteral("Dockerfile"),
           // The words come from a variable: the step line that shows the command does not have them.
-          dockerfile({QStringLiteral("RUN words=words && echo first-$words && sleep 5 && echo last-$words"),
-                      QStringLiteral("CMD exec httpd -f -p \"$PORT\" -h /")})}});
+          dockerfileFrom(
+              kBaseImage,
+              {QStringLiteral("RUN words=words && echo first-$words && sleep 5 && echo last-$words"),
+               QStringLiteral("CMD exec httpd -f -p \"$PORT\" -h /")})}});
     QVERIFY(!id.empty());
     QTRY_VERIFY_WITH_TIMEOUT(newestBuildOf(QStringLiteral("talker")).has_value(), kLiveTimeoutMs);
     const std::string buildId = newestBuildOf(QStringLiteral("talker"))->id();
@@ -443,10 +444,10 @@ void TestDockerApps::buildOutputArrivesWhileTheEngineBuilds()
 void TestDockerApps::cancelStopsTheEngineBuild()
 {
     requirePodman();
-    const std::string id =
-        createApp(QStringLiteral("sleeper"), v1::BUILD_TYPE_RUNTIME_DOCKERFILE,
-                  {{QStringLiteral("Dockerfile"),
-                    dockerfile({QStringLiteral("RUN state=asleep && echo now $state && sleep 30")})}});
+    const std::string id = createApp(
+        QStringLiteral("sleeper"), v1::BUILD_TYPE_RUNTIME_DOCKERFILE,
+        {{QStringLiteral("Dockerfile"),
+          dockerfileFrom(kBaseImage, {QStringLiteral("RUN state=asleep && echo now $state && sleep 30")})}});
     QVERIFY(!id.empty());
     QTRY_VERIFY_WITH_TIMEOUT(newestBuildOf(QStringLiteral("sleeper")).has_value(), kLiveTimeoutMs);
     const std::string buildId = newestBuildOf(QStringLiteral("sleeper"))->id();

@@ -289,6 +289,11 @@ QString PodmanService::serviceLog() const
     return log.open(QIODevice::ReadOnly) ? QString::fromLocal8Bit(log.readAll()) : QString();
 }
 
+QByteArray dockerfileFrom(const QString &baseImage, const QStringList &linesAfterFrom)
+{
+    return (QStringList{QStringLiteral("FROM ") + baseImage} + linesAfterFrom).join(u'\n').toUtf8() + '\n';
+}
+
 QByteArray busyboxBuildContext(const QStringList &extraDockerfileLines,
                                const QMap<QString, QByteArray> &extraFiles, QString *error)
 {

@@ -52,6 +52,9 @@ private:
     QProcessEnvironment m_environment;
 };
 
+// A Dockerfile: FROM baseImage, then the given lines.
+QByteArray dockerfileFrom(const QString &baseImage, const QStringList &linesAfterFrom);
+
 // A tar build context: a Dockerfile that installs Debian's static busybox into an empty image
 //   FROM scratch
 //   COPY bin/busybox /bin/busybox
